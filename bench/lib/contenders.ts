@@ -1,0 +1,121 @@
+/**
+ * The contenders. Each is a program started as `node --import tsx <script>` (a fresh
+ * process per scenario), configured by environment only:
+ *   PORT, HOST=127.0.0.1, MCP_STATELESS=1 (stateless scenario), BENCH_TOOLS=1000 (tools/list).
+ */
+import { existsSync } from "node:fs"
+import { join, relative } from "node:path"
+import type { Dialect } from "./mcp.ts"
+import { BENCH_DIR, NODE24_BIN, NODE24_DIR, PEERS_DIR, ROOT_DIR, hasNodeModules } from "./paths.ts"
+
+export type Role = "ours" | "baseline" | "peer"
+
+export interface Contender {
+  readonly id: string
+  /** Column title in the table. */
+  readonly label: string
+  readonly role: Role
+  /** Working directory; `--import tsx` resolves from here. */
+  readonly cwd: string
+  /** The node binary. */
+  readonly node: string
+  readonly http?: {
+    readonly script: string
+    /** Which request its stateless mode serves: a legacy (2025) request, or only a 2026-07-28 one. */
+    readonly statelessDialect: Dialect
+    /** Whether it also serves 2026-07-28 requests (used by --dialect modern). */
+    readonly modern: boolean
+  }
+  readonly stdio?: { readonly script: string; readonly args: ReadonlyArray<string> }
+  /** Why it cannot run at all on this checkout, if it cannot. */
+  readonly unavailable: () => string | undefined
+}
+
+const needs = (folder: string) => (): string | undefined =>
+  hasNodeModules(folder) ? undefined : `${relative(ROOT_DIR, folder) || "."}/node_modules is absent (run npm install there)`
+
+const peer = (
+  id: string,
+  label: string,
+  file: string,
+  options: { statelessDialect?: Dialect; modern?: boolean; stdio?: boolean } = {}
+): Contender => ({
+  id,
+  label,
+  role: "peer",
+  cwd: BENCH_DIR,
+  node: process.execPath,
+  http: { script: join(PEERS_DIR, file), statelessDialect: options.statelessDialect ?? "legacy", modern: options.modern ?? false },
+  stdio: options.stdio === false ? undefined : { script: join(PEERS_DIR, file), args: ["--stdio"] },
+  unavailable: needs(BENCH_DIR)
+})
+
+const OURS_HTTP = join(ROOT_DIR, "examples", "demo", "http.ts")
+const OURS_STDIO = join(ROOT_DIR, "examples", "demo", "stdio.ts")
+
+export const ours = (dialect: Dialect): Contender => ({
+  id: "ours",
+  label: "ours",
+  role: "ours",
+  cwd: ROOT_DIR,
+  node: process.execPath,
+  http: { script: OURS_HTTP, statelessDialect: dialect, modern: true },
+  stdio: { script: OURS_STDIO, args: [] },
+  unavailable: () =>
+    !existsSync(OURS_HTTP)
+      ? "not built yet (examples/demo/http.ts is missing)"
+      : !hasNodeModules(ROOT_DIR)
+      ? "node_modules is absent at the root (run npm install)"
+      : undefined
+})
+
+export const plain: Contender = {
+  id: "plain",
+  label: "plain",
+  role: "baseline",
+  cwd: BENCH_DIR,
+  node: process.execPath,
+  http: { script: join(PEERS_DIR, "plain-http.ts"), statelessDialect: "legacy", modern: false },
+  stdio: { script: join(PEERS_DIR, "plain-stdio.ts"), args: [] },
+  unavailable: needs(BENCH_DIR)
+}
+
+export const effect4: Contender = {
+  id: "effect4",
+  label: "Effect 4",
+  role: "peer",
+  cwd: NODE24_DIR,
+  node: NODE24_BIN,
+  http: { script: join(NODE24_DIR, "effect4.ts"), statelessDialect: "modern", modern: true },
+  stdio: { script: join(NODE24_DIR, "effect4.ts"), args: ["--stdio"] },
+  unavailable: () => needs(NODE24_DIR)() ?? (existsSync(NODE24_BIN) ? undefined : "the pinned node 24 binary is absent")
+}
+
+/**
+ * All contenders, in table order. `dialect` picks the request that ours and the peers
+ * that speak both eras get in the stateless scenarios (default: legacy, the one every
+ * peer but Effect 4 can serve).
+ */
+export const contenders = (dialect: Dialect = "legacy"): ReadonlyArray<Contender> => {
+  const pick = (modern: boolean): Dialect => (dialect === "modern" && modern ? "modern" : "legacy")
+  return [
+    ours(dialect),
+    plain,
+    peer("sdk-v1", "SDK v1", "sdk-v1.ts"),
+    peer("sdk-v2", "SDK v2", "sdk-v2.ts", { statelessDialect: pick(true), modern: true }),
+    peer("fastmcp", "FastMCP", "fastmcp.ts"),
+    peer("effect3", "Effect 3", "effect3.ts"),
+    effect4
+  ]
+}
+
+export type HttpMode = "stateless" | "session" | "list"
+
+export const LIST_TOOLS = 1_000
+
+export const httpEnv = (mode: HttpMode, port: number): Record<string, string> => ({
+  PORT: String(port),
+  HOST: "127.0.0.1",
+  ...(mode === "session" ? {} : { MCP_STATELESS: "1" }),
+  ...(mode === "list" ? { BENCH_TOOLS: String(LIST_TOOLS) } : {})
+})

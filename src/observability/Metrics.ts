@@ -1,0 +1,290 @@
+/**
+ * Request metrics recorded with Effect's `Metric` API and exported in Prometheus text format
+ * through `@effect/opentelemetry` and `@opentelemetry/exporter-prometheus`.
+ *
+ * The server records, with the default `turbomcp` namespace and `server` subsystem:
+ * - `turbomcp_server_requests_total{method,status[,tool]}` (counter)
+ * - `turbomcp_server_request_duration_seconds{method[,tool]}` (histogram, configurable buckets)
+ * - `turbomcp_server_active_connections`, `turbomcp_server_active_sessions` (gauges)
+ * - `turbomcp_server_errors_total{error_type}` (counter)
+ *
+ * Every other metric made with Effect's `Metric` (counters, gauges, histograms, with labels)
+ * appears in the same scrape: the exporter reads Effect's metric registry.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Metric } from "effect"
+ * import { Metrics } from "turbomcp-server"
+ *
+ * const jobs = Metric.counter("app_jobs_total", { incremental: true })
+ *
+ * const program = Effect.gen(function*() {
+ *   yield* Metric.increment(jobs.pipe(Metric.tagged("queue", "mail")))
+ *   yield* Metrics.recordRequest("tools/call", "success", 0.012, "send_mail")
+ *   const text = yield* Metrics.PrometheusText
+ *   yield* Effect.log(text)
+ * })
+ *
+ * Effect.runFork(program.pipe(Effect.provide(Metrics.layerPrometheus())))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as internal from "./internal/metrics.js"
+import * as prometheus from "./internal/prometheus.js"
+
+/**
+ * - `namespace` (default `"turbomcp"`) and `subsystem` (default `"server"`) prefix every
+ *   name; an empty string drops that part.
+ * - `durationBuckets` (seconds; default 5 ms to 10 s, Prometheus' defaults).
+ * - `maxLabelSets` (default 2000): distinct label combinations per metric before new ones
+ *   are folded into `__overflow__`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MetricsOptions extends internal.Options {}
+
+/**
+ * The full names of the server's metrics.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MetricNames extends internal.Names {}
+
+/**
+ * `"success"`, `"error"` (the request failed or answered a JSON-RPC error) or `"cancelled"`;
+ * other values are allowed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestStatus = internal.RequestStatus
+
+/**
+ * What the server records per request and per connection. Cheap on the hot path: each call
+ * is a cached label look-up and an add; `unsafeRecordRequest` is the same without an Effect,
+ * for a Node callback.
+ *
+ * `method` should be a known MCP method (the dispatcher passes `"unknown"` for others) and
+ * `tool` a registered tool's name, so that clients cannot create series at will.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class McpMetrics extends Context.Tag("turbomcp/Metrics/McpMetrics")<McpMetrics, {
+  readonly names: MetricNames
+  readonly recordRequest: (
+    method: string,
+    status: RequestStatus,
+    durationSeconds: number,
+    tool?: string | undefined
+  ) => Effect.Effect<void>
+  readonly recordError: (errorType: string) => Effect.Effect<void>
+  readonly connectionOpened: Effect.Effect<void>
+  readonly connectionClosed: Effect.Effect<void>
+  readonly sessionOpened: Effect.Effect<void>
+  readonly sessionClosed: Effect.Effect<void>
+  readonly unsafeRecordRequest: (
+    method: string,
+    status: RequestStatus,
+    durationSeconds: number,
+    tool?: string | undefined
+  ) => void
+}>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options?: MetricsOptions): McpMetrics["Type"] => internal.make(options)
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const names: (options?: MetricsOptions) => MetricNames = internal.names
+
+/**
+ * The default duration buckets, in seconds.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultBuckets: ReadonlyArray<number> = internal.defaultBuckets
+
+/**
+ * Records into Effect's metric registry, without an exporter (add {@link layerPrometheus} or an
+ * OTLP metrics layer to export).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: MetricsOptions): Layer.Layer<McpMetrics> =>
+  Layer.sync(McpMetrics, () => make(options))
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Config.Config.Wrap<MetricsOptions>
+): Layer.Layer<McpMetrics, ConfigError.ConfigError> => Layer.unwrapEffect(Effect.map(Config.unwrap(options), layer))
+
+/**
+ * Records nothing: the default when metrics are off.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNoop: Layer.Layer<McpMetrics> = Layer.succeed(McpMetrics, internal.noop)
+
+// -----------------------------------------------------------------------------
+// accessors and combinators
+// -----------------------------------------------------------------------------
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const recordRequest = (
+  method: string,
+  status: RequestStatus,
+  durationSeconds: number,
+  tool?: string
+): Effect.Effect<void, never, McpMetrics> =>
+  Effect.flatMap(McpMetrics, (metrics) => metrics.recordRequest(method, status, durationSeconds, tool))
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const recordError = (errorType: string): Effect.Effect<void, never, McpMetrics> =>
+  Effect.flatMap(McpMetrics, (metrics) => metrics.recordError(errorType))
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface TrackOptions extends internal.TrackOptions {}
+
+/**
+ * Records a request around an effect: its duration on `Clock`, and the status from its exit
+ * (`success`, `error`, `cancelled`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const trackRequest: {
+  (options: TrackOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | McpMetrics>
+  <A, E, R>(self: Effect.Effect<A, E, R>, options: TrackOptions): Effect.Effect<A, E, R | McpMetrics>
+} = dual(
+  2,
+  <A, E, R>(self: Effect.Effect<A, E, R>, options: TrackOptions): Effect.Effect<A, E, R | McpMetrics> =>
+    Effect.flatMap(McpMetrics, (metrics) => internal.track(self, metrics, options))
+)
+
+/**
+ * Like {@link trackRequest}, with the service in hand (no context look-up per request).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const track: {
+  (metrics: McpMetrics["Type"], options: TrackOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, metrics: McpMetrics["Type"], options: TrackOptions): Effect.Effect<A, E, R>
+} = internal.track
+
+// -----------------------------------------------------------------------------
+// Prometheus
+// -----------------------------------------------------------------------------
+
+/**
+ * Collecting metrics for a scrape failed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const MetricsExportError: typeof prometheus.MetricsExportError = prometheus.MetricsExportError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type MetricsExportError = prometheus.MetricsExportError
+
+/**
+ * - `serviceName`, `serviceVersion`: the OpenTelemetry resource, shown as `target_info`.
+ * - `targetInfo` (default: when `serviceName` is set): emit `target_info`.
+ * - `scopeInfo` (default `false`): add the `otel_scope_name` label to every series.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PrometheusOptions extends MetricsOptions, prometheus.ExporterOptions {}
+
+/**
+ * Renders all of Effect's metrics in Prometheus text format (0.0.4).
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class Prometheus extends Context.Tag("turbomcp/Metrics/Prometheus")<Prometheus, {
+  readonly scrape: Effect.Effect<string, MetricsExportError>
+  /** `text/plain; version=0.0.4; charset=utf-8` */
+  readonly contentType: string
+}>() {}
+
+/**
+ * The Prometheus content type, `text/plain; version=0.0.4; charset=utf-8`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const contentType: string = prometheus.contentType
+
+/**
+ * The current scrape.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const PrometheusText: Effect.Effect<string, MetricsExportError, Prometheus> = Effect.flatMap(
+  Prometheus,
+  (exporter) => exporter.scrape
+)
+
+/**
+ * The Prometheus exporter alone.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPrometheusExporter = (options?: prometheus.ExporterOptions): Layer.Layer<Prometheus> =>
+  Layer.effect(Prometheus, prometheus.make(options)).pipe(Layer.provide(prometheus.resourceLayer(options)))
+
+/**
+ * The server's metrics and their Prometheus exporter; serve the text with the management
+ * routes (`/metrics`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPrometheus = (options?: PrometheusOptions): Layer.Layer<McpMetrics | Prometheus> =>
+  Layer.merge(layer(options), layerPrometheusExporter(options))
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPrometheusConfig = (
+  options: Config.Config.Wrap<PrometheusOptions>
+): Layer.Layer<McpMetrics | Prometheus, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), layerPrometheus))

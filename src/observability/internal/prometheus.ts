@@ -1,0 +1,67 @@
+/** @internal */
+import * as OtelMetrics from "@effect/opentelemetry/Metrics"
+import * as OtelResource from "@effect/opentelemetry/Resource"
+import { PrometheusSerializer } from "@opentelemetry/exporter-prometheus"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+
+/** @internal */
+export class MetricsExportError extends Schema.TaggedError<MetricsExportError>("turbomcp/Metrics/MetricsExportError")(
+  "MetricsExportError",
+  { cause: Schema.optional(Schema.Defect) }
+) {
+  override get message(): string {
+    return "Collecting metrics failed"
+  }
+}
+
+/** @internal */
+export interface ExporterOptions {
+  readonly serviceName?: string | undefined
+  readonly serviceVersion?: string | undefined
+  readonly targetInfo?: boolean | undefined
+  readonly scopeInfo?: boolean | undefined
+}
+
+/** @internal */
+export interface Exporter {
+  readonly scrape: Effect.Effect<string, MetricsExportError>
+  readonly contentType: string
+}
+
+/** @internal */
+export const contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+/** @internal */
+export const resourceLayer = (options?: ExporterOptions): Layer.Layer<OtelResource.Resource> =>
+  options?.serviceName === undefined
+    ? OtelResource.layerEmpty
+    : OtelResource.layer({
+      serviceName: options.serviceName,
+      ...(options.serviceVersion === undefined ? {} : { serviceVersion: options.serviceVersion })
+    })
+
+// Scraping is what `PrometheusExporter` does on each request (`collect()`, then
+// `PrometheusSerializer.serialize`), done here on the producer `@effect/opentelemetry` builds over
+// Effect's metric registry. `PrometheusExporter` itself is a `MetricReader` from the copy of
+// `@opentelemetry/sdk-metrics` that exporter-prometheus pins (2.12.0), a class distinct from the
+// `MetricReader` `@effect/opentelemetry` accepts, and it would only add an HTTP server we prevent.
+/** @internal */
+export const make = (options?: ExporterOptions): Effect.Effect<Exporter, never, OtelResource.Resource> =>
+  Effect.map(OtelMetrics.makeProducer, (producer) => {
+    const serializer = new PrometheusSerializer(
+      undefined,
+      false,
+      undefined,
+      !(options?.targetInfo ?? options?.serviceName !== undefined),
+      !(options?.scopeInfo ?? false)
+    )
+    return {
+      contentType,
+      scrape: Effect.tryPromise({
+        try: () => producer.collect(),
+        catch: (cause) => new MetricsExportError({ cause })
+      }).pipe(Effect.map((result) => serializer.serialize(result.resourceMetrics)))
+    }
+  })

@@ -1,0 +1,149 @@
+/**
+ * JSON-RPC 2.0 envelopes as MCP uses them: requests, notifications, responses and
+ * batches, the standard error codes, and a codec that never throws on bad input.
+ *
+ * @since 0.1.0
+ */
+import type * as Either from "effect/Either"
+import * as internal from "./internal/jsonRpc.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestId = string | number
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Request {
+  readonly _tag: "Request"
+  readonly id: RequestId
+  readonly method: string
+  readonly params: Record<string, unknown> | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Notification {
+  readonly _tag: "Notification"
+  readonly method: string
+  readonly params: Record<string, unknown> | undefined
+}
+
+/**
+ * A response the client sent to one of our server-initiated requests.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Response {
+  readonly _tag: "Response"
+  readonly id: RequestId
+  readonly result: unknown
+  readonly error: ErrorObject | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Message = Request | Notification | Response
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErrorObject {
+  readonly code: number
+  readonly message: string
+  readonly data?: unknown
+}
+
+/**
+ * What a line or body decodes to: one message, a batch, or an error to send back
+ * (with the offending request id when it could be read).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Decoded =
+  | { readonly _tag: "Single"; readonly message: Message }
+  | { readonly _tag: "Batch"; readonly items: ReadonlyArray<Either.Either<Message, Invalid>> }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Invalid {
+  readonly id: RequestId | null
+  readonly error: ErrorObject
+}
+
+/**
+ * Standard JSON-RPC and MCP error codes.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** Legacy revisions: resource not found. */
+  ResourceNotFound: -32002,
+  /** 2025-11-25: URL mode elicitation required. */
+  UrlElicitationRequired: -32042,
+  /** 2026-07-28: HTTP headers disagree with the body. */
+  HeaderMismatch: -32020,
+  /** 2026-07-28: a capability the request needs was not declared. */
+  MissingRequiredClientCapability: -32021,
+  /** 2026-07-28: the requested protocol version is not supported. */
+  UnsupportedProtocolVersion: -32022
+} as const
+
+/**
+ * Parses text into messages. Never throws: malformed JSON is a parse error,
+ * a wrong shape an invalid request.
+ *
+ * @since 0.1.0
+ * @category codec
+ */
+export const decode: (text: string) => Either.Either<Decoded, Invalid> = internal.decode
+
+/**
+ * Classifies an already parsed JSON value.
+ *
+ * @since 0.1.0
+ * @category codec
+ */
+export const fromJson: (json: unknown) => Either.Either<Decoded, Invalid> = internal.fromJson
+
+/**
+ * @since 0.1.0
+ * @category codec
+ */
+export const successText: (id: RequestId, result: unknown) => string = internal.successText
+
+/**
+ * @since 0.1.0
+ * @category codec
+ */
+export const errorText: (id: RequestId | null, error: ErrorObject) => string = internal.errorText
+
+/**
+ * @since 0.1.0
+ * @category codec
+ */
+export const notificationText: (method: string, params: unknown) => string = internal.notificationText
+
+/**
+ * @since 0.1.0
+ * @category codec
+ */
+export const requestText: (id: RequestId, method: string, params: unknown) => string = internal.requestText

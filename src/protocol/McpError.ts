@@ -1,0 +1,234 @@
+/**
+ * Every expected protocol failure, as tagged errors, and the one place that maps
+ * them to JSON-RPC error objects per revision.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import type * as JsonRpc from "./JsonRpc.js"
+import * as Version from "./Version.js"
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+  message: Schema.String
+}) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class MethodNotFound extends Schema.TaggedError<MethodNotFound>()("MethodNotFound", {
+  method: Schema.String
+}) {
+  override get message() {
+    return `Method not found: ${this.method}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidParams extends Schema.TaggedError<InvalidParams>()("InvalidParams", {
+  message: Schema.String
+}) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class ToolNotFound extends Schema.TaggedError<ToolNotFound>()("ToolNotFound", {
+  name: Schema.String
+}) {
+  override get message() {
+    return `Unknown tool: ${this.name}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class PromptNotFound extends Schema.TaggedError<PromptNotFound>()("PromptNotFound", {
+  name: Schema.String
+}) {
+  override get message() {
+    return `Unknown prompt: ${this.name}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResourceNotFound extends Schema.TaggedError<ResourceNotFound>()("ResourceNotFound", {
+  uri: Schema.String
+}) {
+  override get message() {
+    return `Resource not found: ${this.uri}`
+  }
+}
+
+/**
+ * A request other than `ping` arrived before the session finished initializing.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotInitialized extends Schema.TaggedError<NotInitialized>()("NotInitialized", {
+  method: Schema.String
+}) {
+  override get message() {
+    return `Server not initialized: ${this.method} is not allowed before initialization completes`
+  }
+}
+
+/**
+ * A server-to-client request needs a capability the client did not declare.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MissingClientCapability extends Schema.TaggedError<MissingClientCapability>()(
+  "MissingClientCapability",
+  { capability: Schema.String }
+) {
+  override get message() {
+    return `The client does not support ${this.capability}`
+  }
+}
+
+/**
+ * The client answered one of our requests with an error.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClientError extends Schema.TaggedError<ClientError>()("ClientError", {
+  method: Schema.String,
+  code: Schema.Number,
+  message: Schema.String
+}) {}
+
+/**
+ * The client did not answer one of our requests in time.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClientTimeout extends Schema.TaggedError<ClientTimeout>()("ClientTimeout", {
+  method: Schema.String
+}) {
+  override get message() {
+    return `The client did not answer ${this.method} in time`
+  }
+}
+
+/**
+ * The server is shutting down and accepts no new requests.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServerDraining extends Schema.TaggedError<ServerDraining>()("ServerDraining", {}) {
+  override get message() {
+    return "Server is shutting down"
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnsupportedProtocolVersion extends Schema.TaggedError<UnsupportedProtocolVersion>()(
+  "UnsupportedProtocolVersion",
+  { requested: Schema.Unknown }
+) {
+  override get message() {
+    return `Unsupported protocol version: ${String(this.requested)}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class HeaderMismatch extends Schema.TaggedError<HeaderMismatch>()("HeaderMismatch", {
+  message: Schema.String
+}) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", {
+  message: Schema.String
+}) {}
+
+/**
+ * Failures the dispatcher answers as JSON-RPC errors.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type McpError =
+  | InvalidRequest
+  | MethodNotFound
+  | InvalidParams
+  | ToolNotFound
+  | PromptNotFound
+  | ResourceNotFound
+  | NotInitialized
+  | MissingClientCapability
+  | ClientError
+  | ClientTimeout
+  | ServerDraining
+  | UnsupportedProtocolVersion
+  | HeaderMismatch
+  | InternalError
+
+/**
+ * The only tag-to-code map: what each failure looks like on the wire in a revision.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const toErrorObject = (error: McpError, version: Version.ProtocolVersion): JsonRpc.ErrorObject => {
+  switch (error._tag) {
+    case "InvalidRequest":
+    case "NotInitialized":
+      return { code: -32600, message: error.message }
+    case "MethodNotFound":
+      return { code: -32601, message: error.message }
+    case "InvalidParams":
+    case "ToolNotFound":
+    case "PromptNotFound":
+      return { code: -32602, message: error.message }
+    case "ResourceNotFound":
+      return Version.isModern(version)
+        ? { code: -32602, message: error.message, data: { uri: error.uri } }
+        : { code: -32002, message: error.message, data: { uri: error.uri } }
+    case "MissingClientCapability":
+      return Version.isModern(version)
+        ? { code: -32021, message: error.message, data: { requiredCapabilities: [error.capability] } }
+        : { code: -32600, message: error.message }
+    case "ClientError":
+      return { code: -32603, message: `The client answered ${error.method} with an error: ${error.message}` }
+    case "ClientTimeout":
+    case "InternalError":
+      return { code: -32603, message: error.message }
+    case "ServerDraining":
+      return { code: -32000, message: error.message }
+    case "UnsupportedProtocolVersion":
+      return {
+        code: -32022,
+        message: error.message,
+        data: { supported: Version.supported, requested: error.requested }
+      }
+    case "HeaderMismatch":
+      return { code: -32020, message: error.message }
+  }
+}

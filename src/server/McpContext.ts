@@ -1,0 +1,111 @@
+/**
+ * The request context handlers read: request id, metadata, progress, logging,
+ * and server-to-client requests that work in both eras.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+import type * as JsonRpc from "../protocol/JsonRpc.js"
+import type * as McpError from "../protocol/McpError.js"
+import type * as McpSchema from "../protocol/McpSchema.js"
+import type { Principal, RequestMeta } from "./RequestMeta.js"
+import * as internal from "./internal/mcpContext.js"
+import type { Outbound } from "./Outbound.js"
+
+/**
+ * Failures of a server-to-client request.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ClientRequestError =
+  | McpError.MissingClientCapability
+  | McpError.ClientError
+  | McpError.ClientTimeout
+  | McpError.InvalidRequest
+  | McpError.InvalidParams
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ElicitResult<A> =
+  | { readonly action: "accept"; readonly content: A }
+  | { readonly action: "decline" }
+  | { readonly action: "cancel" }
+
+/**
+ * Logging to the client with `notifications/message`, honouring the level it asked for.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientLog {
+  (level: McpSchema.LoggingLevel, data: unknown, logger?: string): Effect.Effect<void>
+  readonly debug: (data: unknown) => Effect.Effect<void>
+  readonly info: (data: unknown) => Effect.Effect<void>
+  readonly notice: (data: unknown) => Effect.Effect<void>
+  readonly warning: (data: unknown) => Effect.Effect<void>
+  readonly error: (data: unknown) => Effect.Effect<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Progress {
+  readonly total?: number
+  readonly message?: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ElicitUrlOptions {
+  readonly message: string
+  readonly url: string
+  readonly elicitationId: string
+}
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class McpContext extends Context.Tag("turbomcp/McpContext")<McpContext, {
+  readonly requestId: JsonRpc.RequestId
+  readonly method: string
+  readonly params: Record<string, unknown> | undefined
+  readonly meta: RequestMeta
+  readonly principal: Principal | undefined
+  /** Sends `notifications/progress` when the request carried a progress token; a no-op otherwise. */
+  readonly progress: (progress: number, options?: Progress) => Effect.Effect<void>
+  readonly log: ClientLog
+  /** Form-mode elicitation: asks the user for a value shaped by `schema` and decodes the answer. */
+  readonly elicit: <A, I extends Record<string, unknown>>(
+    message: string,
+    schema: Schema.Schema<A, I>
+  ) => Effect.Effect<ElicitResult<A>, ClientRequestError>
+  /** URL-mode elicitation (2025-11-25 and later). */
+  readonly elicitUrl: (options: ElicitUrlOptions) => Effect.Effect<ElicitResult<void>, ClientRequestError>
+  /** `sampling/createMessage`. */
+  readonly sample: (params: McpSchema.CreateMessageParams) => Effect.Effect<McpSchema.CreateMessageResult, ClientRequestError>
+  /** `roots/list`. */
+  readonly listRoots: Effect.Effect<ReadonlyArray<McpSchema.Root>, ClientRequestError>
+}>() {}
+
+/**
+ * Builds the context for one request from its metadata and its way back to the client.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options: {
+  readonly requestId: JsonRpc.RequestId
+  readonly method: string
+  readonly params: Record<string, unknown> | undefined
+  readonly meta: RequestMeta
+  readonly outbound: Outbound
+}) => McpContext["Type"] = internal.make

@@ -1,0 +1,176 @@
+/**
+ * The MCP server: its identity, the handler registry, and the dispatcher that
+ * serves canonical requests. Transports (stdio, Streamable HTTP) and era adapters
+ * feed it; it never knows which one a request came from.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import type * as JsonRpc from "../protocol/JsonRpc.js"
+import type * as McpSchema from "../protocol/McpSchema.js"
+import type { ClientSession } from "./ClientSession.js"
+import type * as internalDispatcher from "./internal/dispatcher.js"
+import * as internal from "./internal/mcpServer.js"
+import { McpContext } from "./McpContext.js"
+import type { Middleware } from "./Middleware.js"
+import type { Outbound } from "./Outbound.js"
+import type { Prompt } from "./Prompt.js"
+import * as Registry from "./Registry.js"
+import type { RequestMeta } from "./RequestMeta.js"
+import type { Resource, Template } from "./Resource.js"
+import type { Tool } from "./Tool.js"
+
+export {
+  /**
+   * The request context handlers read (`yield* McpServer.Context`).
+   *
+   * @since 0.1.0
+   * @category services
+   */
+  McpContext as Context
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly name: string
+  readonly version: string
+  readonly title?: string
+  readonly description?: string
+  readonly websiteUrl?: string
+  readonly icons?: ReadonlyArray<McpSchema.Icon>
+  /** Told to clients in the `initialize` result. */
+  readonly instructions?: string
+  /** Items per page of list results; default 100. */
+  readonly pageSize?: number
+  /** How long a server-to-client request (elicitation, sampling, roots) may wait, in ms; default 5 minutes. */
+  readonly clientRequestTimeout?: number
+}
+
+/**
+ * Extra facts a transport knows about a request (authentication, trace context).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestExtras {
+  readonly principal?: RequestMeta["principal"]
+  readonly traceparent?: string
+  readonly tracestate?: string
+}
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class McpServer extends Context.Tag("turbomcp/McpServer")<McpServer, {
+  readonly options: Options
+  readonly registry: Registry.Registry["Type"]
+  /** Serves one request of a legacy session; answers with the response text (never fails). */
+  readonly handleLegacy: (
+    session: ClientSession,
+    request: JsonRpc.Request,
+    outbound: Outbound,
+    extras?: RequestExtras
+  ) => Effect.Effect<string>
+  /** Serves one request whose metadata the caller established; answers with the response text. */
+  readonly handle: (request: JsonRpc.Request, env: internalDispatcher.Env) => Effect.Effect<string>
+  /** Handles a notification or a response a legacy session's client sent. */
+  readonly receive: (session: ClientSession, message: JsonRpc.Notification | JsonRpc.Response) => Effect.Effect<void>
+  /** A new session with the server's settings; it receives broadcasts until `close`d. */
+  readonly openSession: (options: {
+    readonly id: string
+    readonly push: (text: string) => Effect.Effect<void>
+  }) => Effect.Effect<ClientSession>
+  readonly closeSession: (session: ClientSession) => Effect.Effect<void>
+  /** Sends `notifications/resources/updated` to every session subscribed to `uri`. */
+  readonly notifyResourceUpdated: (uri: string) => Effect.Effect<void>
+  /** The number of sessions open now. */
+  readonly sessionCount: () => number
+}>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options: Options) => Effect.Effect<McpServer["Type"], never, Registry.Registry | Scope.Scope> =
+  internal.make
+
+/**
+ * The server and its registry. Registration layers (`tools`, `resources`, ...) and a
+ * transport layer (`Stdio.layer`, `Http.layer`) need it.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<McpServer | Registry.Registry> =>
+  Layer.scoped(McpServer, make(options)).pipe(
+    Layer.provideMerge(Registry.layer(options.pageSize === undefined ? {} : { pageSize: options.pageSize }))
+  )
+
+/**
+ * Registers tools; the services their handlers need become the layer's requirements.
+ *
+ * @since 0.1.0
+ * @category registration
+ */
+export const tools = <const Tools extends ReadonlyArray<Tool<any>>>(
+  ...tools: Tools
+): Layer.Layer<never, never, Registry.Registry | Requirements<Tools[number]>> =>
+  Layer.effectDiscard(Effect.forEach(tools, Registry.addTool, { discard: true }))
+
+/**
+ * Registers static resources and resource templates.
+ *
+ * @since 0.1.0
+ * @category registration
+ */
+export const resources = <const Items extends ReadonlyArray<Resource<any> | Template<any>>>(
+  ...items: Items
+): Layer.Layer<never, never, Registry.Registry | Requirements<Items[number]>> =>
+  Layer.effectDiscard(Effect.forEach(items, (item) =>
+    item._tag === "Resource" ? Registry.addResource(item) : Registry.addTemplate(item), { discard: true }))
+
+/**
+ * Registers prompts.
+ *
+ * @since 0.1.0
+ * @category registration
+ */
+export const prompts = <const Items extends ReadonlyArray<Prompt<any>>>(
+  ...items: Items
+): Layer.Layer<never, never, Registry.Registry | Requirements<Items[number]>> =>
+  Layer.effectDiscard(Effect.forEach(items, Registry.addPrompt, { discard: true }))
+
+/**
+ * Adds middleware around every request; the first registered runs outermost.
+ *
+ * @since 0.1.0
+ * @category registration
+ */
+export const middleware = <R>(m: Middleware<R>): Layer.Layer<never, never, Registry.Registry | Exclude<R, McpContext>> =>
+  Layer.effectDiscard(Registry.addMiddleware(m))
+
+/**
+ * What a definition's handlers need besides the request context.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Requirements<D> = D extends Tool<infer R> ? R
+  : D extends Resource<infer R> ? R
+  : D extends Template<infer R> ? R
+  : D extends Prompt<infer R> ? R
+  : never
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const notifyResourceUpdated = (uri: string): Effect.Effect<void, never, McpServer> =>
+  Effect.flatMap(McpServer, (server) => server.notifyResourceUpdated(uri))

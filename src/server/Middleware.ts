@@ -1,0 +1,47 @@
+/**
+ * Middleware is an Effect combinator around a request's handler, with the request
+ * in context (`McpContext`). Registered middleware runs for every request the
+ * dispatcher serves; the first registered is the outermost.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import { McpContext } from "./McpContext.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Middleware<R = never> {
+  <A, E, R1>(handler: Effect.Effect<A, E, R1>): Effect.Effect<A, E, R1 | R | McpContext>
+}
+
+/**
+ * An identity that helps inference when writing a middleware.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <R = never>(middleware: Middleware<R>): Middleware<R> => middleware
+
+/**
+ * Logs each request's method, outcome and duration with `Effect.log` (stderr on stdio).
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const logging: Middleware = (handler) =>
+  Effect.flatMap(McpContext, (ctx) => {
+    const start = performance.now()
+    return handler.pipe(
+      Effect.onExit((exit) =>
+        Effect.logDebug(`${ctx.method} ${exit._tag === "Success" ? "ok" : "failed"}`).pipe(
+          Effect.annotateLogs({
+            method: ctx.method,
+            requestId: String(ctx.requestId),
+            durationMs: (performance.now() - start).toFixed(2)
+          })
+        )
+      )
+    )
+  })

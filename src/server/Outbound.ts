@@ -1,0 +1,21 @@
+/**
+ * The way back to the client for one request: request-scoped notifications
+ * (progress, logs) and server-to-client requests (elicitation, sampling, roots).
+ * Each transport and era supplies one; handlers only see `McpContext`.
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import type * as McpError from "../protocol/McpError.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Outbound {
+  readonly notify: (method: string, params: unknown) => Effect.Effect<void>
+  readonly request: (
+    method: string,
+    params: unknown
+  ) => Effect.Effect<unknown, McpError.ClientError | McpError.ClientTimeout | McpError.InvalidRequest>
+}

@@ -1,0 +1,125 @@
+/**
+ * The handler registry: tools, resources, resource templates, prompts and
+ * middleware, changeable while the server runs. Each change is published so
+ * connected clients get `notifications/<kind>/list_changed`.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as PubSub from "effect/PubSub"
+import type { McpContext } from "./McpContext.js"
+import * as internal from "./internal/registry.js"
+import type { Middleware } from "./Middleware.js"
+import type { Prompt } from "./Prompt.js"
+import type { Resource, Template } from "./Resource.js"
+import type { Tool } from "./Tool.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ListKind = "tools" | "resources" | "prompts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  readonly nextCursor: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class Registry extends Context.Tag("turbomcp/Registry")<Registry, {
+  readonly addTool: (tool: Tool) => Effect.Effect<void>
+  readonly removeTool: (name: string) => Effect.Effect<boolean>
+  readonly addResource: (resource: Resource) => Effect.Effect<void>
+  readonly removeResource: (uri: string) => Effect.Effect<boolean>
+  readonly addTemplate: (template: Template) => Effect.Effect<void>
+  readonly removeTemplate: (uriTemplate: string) => Effect.Effect<boolean>
+  readonly addPrompt: (prompt: Prompt) => Effect.Effect<void>
+  readonly removePrompt: (name: string) => Effect.Effect<boolean>
+  readonly addMiddleware: (middleware: Middleware) => Effect.Effect<void>
+  /** Synchronous look-ups for the dispatcher's hot path. */
+  readonly tool: (name: string) => Tool | undefined
+  readonly resource: (uri: string) => Resource | undefined
+  readonly prompt: (name: string) => Prompt | undefined
+  readonly templates: () => ReadonlyArray<Template>
+  readonly middleware: () => ReadonlyArray<Middleware>
+  readonly version: (kind: ListKind) => number
+  readonly page: <K extends "tools" | "resources" | "templates" | "prompts">(
+    kind: K,
+    cursor: string | undefined
+  ) => Page<{ tools: Tool; resources: Resource; templates: Template; prompts: Prompt }[K]> | undefined
+  readonly changes: PubSub.PubSub<ListKind>
+}>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Items per page of `tools/list` and the like; default 100. */
+  readonly pageSize?: number
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Effect.Effect<Registry["Type"]> = internal.make
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: Options): Layer.Layer<Registry> => Layer.effect(Registry, make(options))
+
+const captured = <R>() => Effect.context<R>()
+
+/**
+ * Registers a tool while the server runs; its handler's services are taken from the caller.
+ *
+ * @since 0.1.0
+ * @category registration
+ */
+export const addTool = <R>(tool: Tool<R>): Effect.Effect<void, never, Registry | R> =>
+  Effect.flatMap(captured<R>(), (context) =>
+    Effect.flatMap(Registry, (registry) => registry.addTool(internal.provideTool(tool, context))))
+
+/**
+ * @since 0.1.0
+ * @category registration
+ */
+export const addResource = <R>(resource: Resource<R>): Effect.Effect<void, never, Registry | R> =>
+  Effect.flatMap(captured<R>(), (context) =>
+    Effect.flatMap(Registry, (registry) => registry.addResource(internal.provideResource(resource, context))))
+
+/**
+ * @since 0.1.0
+ * @category registration
+ */
+export const addTemplate = <R>(template: Template<R>): Effect.Effect<void, never, Registry | R> =>
+  Effect.flatMap(captured<R>(), (context) =>
+    Effect.flatMap(Registry, (registry) => registry.addTemplate(internal.provideTemplate(template, context))))
+
+/**
+ * @since 0.1.0
+ * @category registration
+ */
+export const addPrompt = <R>(prompt: Prompt<R>): Effect.Effect<void, never, Registry | R> =>
+  Effect.flatMap(captured<R>(), (context) =>
+    Effect.flatMap(Registry, (registry) => registry.addPrompt(internal.providePrompt(prompt, context))))
+
+/**
+ * @since 0.1.0
+ * @category registration
+ */
+export const addMiddleware = <R>(middleware: Middleware<R>): Effect.Effect<void, never, Registry | Exclude<R, McpContext>> =>
+  Effect.flatMap(captured<Exclude<R, McpContext>>(), (context) =>
+    Effect.flatMap(Registry, (registry) => registry.addMiddleware(internal.provideMiddleware(middleware, context))))

@@ -1,0 +1,139 @@
+/**
+ * Tools: a name, a parameters Schema (its JSON Schema is what clients see), an
+ * optional success Schema for structured output, and a handler Effect.
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+import type * as McpSchema from "../protocol/McpSchema.js"
+import type { McpContext } from "./McpContext.js"
+import * as internal from "./internal/tool.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Annotations {
+  readonly title?: string
+  readonly readOnlyHint?: boolean
+  readonly destructiveHint?: boolean
+  readonly idempotentHint?: boolean
+  readonly openWorldHint?: boolean
+}
+
+/**
+ * What a handler without a success Schema may return: text, content, or a whole result.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Output = string | McpSchema.Content | ReadonlyArray<McpSchema.Content> | McpSchema.CallToolResult
+
+/**
+ * Parameters are given as Struct fields or as any Schema of an object.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Parameters = Schema.Struct.Fields | Schema.Schema<any, any, never>
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ParametersType<P extends Parameters> = P extends Schema.Schema<infer A, infer _I, never> ? A
+  : P extends Schema.Struct.Fields ? Schema.Struct.Type<P>
+  : never
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SuccessType<S> = S extends Schema.Schema<infer A, infer _I, never> ? A : Output
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<P extends Parameters, S extends Schema.Schema<any, any, never> | undefined> {
+  readonly description?: string
+  readonly title?: string
+  readonly parameters?: P
+  readonly success?: S
+  readonly annotations?: Annotations
+  readonly icons?: ReadonlyArray<McpSchema.Icon>
+  readonly _meta?: Record<string, unknown>
+}
+
+/**
+ * A tool ready to register. `R` is what its handler needs besides `McpContext`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Tool<out R = never> {
+  readonly _tag: "Tool"
+  readonly name: string
+  readonly title: string | undefined
+  readonly description: string | undefined
+  readonly annotations: Annotations | undefined
+  readonly icons: ReadonlyArray<McpSchema.Icon> | undefined
+  readonly _meta: Record<string, unknown> | undefined
+  /** Input JSON Schema, derived once from the parameters Schema. */
+  readonly inputSchema: Record<string, unknown>
+  /** Output JSON Schema when the tool has a success Schema. */
+  readonly outputSchema: Record<string, unknown> | undefined
+  /** Decodes arguments with a decoder compiled when the tool was made. */
+  readonly decode: (args: unknown) => Effect.Effect<unknown, string>
+  /** Runs the handler on decoded arguments and shapes its result. */
+  readonly run: (params: unknown) => Effect.Effect<McpSchema.CallToolResult, unknown, R | McpContext>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Builder<P extends Parameters, S extends Schema.Schema<any, any, never> | undefined> {
+  readonly handle: <E, R>(
+    handler: (params: ParametersType<P>) => Effect.Effect<SuccessType<S>, E, R>
+  ) => Tool<Exclude<R, McpContext>>
+}
+
+/**
+ * Declares a tool; `.handle(...)` gives it a handler.
+ *
+ * @example
+ * import { Effect, Schema } from "effect"
+ * import { Tool } from "turbomcp-server"
+ *
+ * const Add = Tool.make("add", {
+ *   description: "Add two numbers",
+ *   parameters: { a: Schema.Number, b: Schema.Number },
+ *   success: Schema.Struct({ result: Schema.Number })
+ * }).handle(({ a, b }) => Effect.succeed({ result: a + b }))
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: <P extends Parameters = {}, S extends Schema.Schema<any, any, never> | undefined = undefined>(
+  name: string,
+  options?: Options<P, S>
+) => Builder<P, S> = internal.make
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const text = (text: string): McpSchema.Content => ({ type: "text", text })
+
+/**
+ * A failed result the model can read (`isError: true`), as opposed to a protocol error.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const error = (message: string): McpSchema.CallToolResult => ({
+  content: [{ type: "text", text: message }],
+  isError: true
+})

@@ -1,0 +1,307 @@
+/** @internal */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import type * as JsonRpc from "../../protocol/JsonRpc.js"
+import * as McpError from "../../protocol/McpError.js"
+import * as McpSchema from "../../protocol/McpSchema.js"
+import * as Version from "../../protocol/Version.js"
+import type { ClientSession } from "../ClientSession.js"
+import * as Completion from "../Completion.js"
+import * as McpContext from "../McpContext.js"
+import type { Outbound } from "../Outbound.js"
+import type { Registry } from "../Registry.js"
+import type { RequestMeta } from "../RequestMeta.js"
+import * as shape from "./shape.js"
+
+/** @internal */
+export interface Env {
+  readonly meta: RequestMeta
+  readonly outbound: Outbound
+  readonly session: ClientSession | undefined
+}
+
+/** @internal */
+export interface ServerOptions {
+  readonly name: string
+  readonly version: string
+  readonly title?: string
+  readonly description?: string
+  readonly websiteUrl?: string
+  readonly icons?: ReadonlyArray<McpSchema.Icon>
+  readonly instructions?: string
+}
+
+type Handler = (
+  params: Record<string, unknown> | undefined,
+  env: Env,
+  request: JsonRpc.Request
+) => Effect.Effect<unknown, McpError.McpError, McpContext.McpContext>
+
+const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
+  const decode = Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })
+  return (method: string, params: unknown) =>
+    Effect.mapError(decode(params ?? {}), (error) =>
+      new McpError.InvalidParams({
+        message: `Invalid params for ${method}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+      }))
+}
+
+const decodeInitialize = decoder(McpSchema.InitializeParams)
+const decodePaginated = decoder(McpSchema.PaginatedParams)
+const decodeCallTool = decoder(McpSchema.CallToolParams)
+const decodeResource = decoder(McpSchema.ResourceParams)
+const decodeGetPrompt = decoder(McpSchema.GetPromptParams)
+const decodeComplete = decoder(McpSchema.CompleteParams)
+const decodeSetLevel = decoder(McpSchema.SetLevelParams)
+
+const messageOf = (error: unknown): string => {
+  if (typeof error === "string") return error
+  if (typeof error === "object" && error !== null && "message" in error && typeof error.message === "string") {
+    return error.message
+  }
+  return String(error)
+}
+
+const isMcpError = (u: unknown): u is McpError.McpError =>
+  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" && u._tag in mcpErrorTags
+
+const mcpErrorTags: Record<McpError.McpError["_tag"], true> = {
+  InvalidRequest: true,
+  MethodNotFound: true,
+  InvalidParams: true,
+  ToolNotFound: true,
+  PromptNotFound: true,
+  ResourceNotFound: true,
+  NotInitialized: true,
+  MissingClientCapability: true,
+  ClientError: true,
+  ClientTimeout: true,
+  ServerDraining: true,
+  UnsupportedProtocolVersion: true,
+  HeaderMismatch: true,
+  InternalError: true
+}
+
+// Failures of user code in resources and prompts: protocol errors pass through, anything
+// else is an internal error whose message the client may read.
+const toProtocolError = (error: unknown): McpError.McpError =>
+  isMcpError(error) ? error : new McpError.InternalError({ message: messageOf(error) })
+
+const requireSession = (env: Env): Effect.Effect<ClientSession, McpError.InvalidRequest> =>
+  env.session === undefined
+    ? Effect.fail(new McpError.InvalidRequest({ message: "This method needs a session (legacy revisions only)" }))
+    : Effect.succeed(env.session)
+
+const page = <A>(
+  p: { readonly items: ReadonlyArray<A>; readonly nextCursor: string | undefined } | undefined,
+  key: string,
+  item: (a: A) => unknown
+) =>
+  p === undefined
+    ? Effect.fail(new McpError.InvalidParams({ message: "Invalid cursor" }))
+    : Effect.succeed(
+      p.nextCursor === undefined
+        ? { [key]: p.items.map(item) }
+        : { [key]: p.items.map(item), nextCursor: p.nextCursor }
+    )
+
+/** @internal */
+export const make = (options: ServerOptions, registry: Registry["Type"]) => {
+  const serverInfo = Object.fromEntries(
+    Object.entries({
+      name: options.name,
+      version: options.version,
+      title: options.title,
+      description: options.description,
+      websiteUrl: options.websiteUrl,
+      icons: options.icons
+    }).filter(([, v]) => v !== undefined)
+  )
+  const serverInfoFor = (v: Version.ProtocolVersion) =>
+    Version.hasIcons(v)
+      ? serverInfo
+      : Version.hasStructuredOutput(v)
+      ? { name: options.name, version: options.version, ...(options.title ? { title: options.title } : {}) }
+      : { name: options.name, version: options.version }
+
+  const capabilitiesFor = (v: Version.ProtocolVersion) => ({
+    tools: { listChanged: true },
+    resources: { subscribe: true, listChanged: true },
+    prompts: { listChanged: true },
+    logging: {},
+    ...(Version.hasAudio(v) ? { completions: {} } : {})
+  })
+
+  const initialize: Handler = (params, env) =>
+    Effect.gen(function*() {
+      const session = yield* requireSession(env)
+      const init = yield* decodeInitialize("initialize", params)
+      const protocolVersion = Version.negotiate(init.protocolVersion)
+      yield* Ref.update(session.state, (s) => ({
+        ...s,
+        phase: "initializing" as const,
+        protocolVersion,
+        clientCapabilities: init.capabilities,
+        clientInfo: init.clientInfo
+      }))
+      return {
+        protocolVersion,
+        capabilities: capabilitiesFor(protocolVersion),
+        serverInfo: serverInfoFor(protocolVersion),
+        ...(options.instructions === undefined ? {} : { instructions: options.instructions })
+      }
+    })
+
+  const callTool: Handler = (params, env) =>
+    Effect.flatMap(decodeCallTool("tools/call", params), (call): Effect.Effect<unknown, McpError.McpError, McpContext.McpContext> => {
+      const tool = registry.tool(call.name)
+      if (tool === undefined) return Effect.fail(new McpError.ToolNotFound({ name: call.name }))
+      const version = env.meta.protocolVersion
+      return tool.decode(call.arguments).pipe(
+        Effect.matchEffect({
+          // 2025-11-25 makes bad arguments a tool error the model can correct (SEP-1303);
+          // earlier revisions answer -32602.
+          onFailure: (message) =>
+            Version.hasIcons(version)
+              ? Effect.succeed<McpSchema.CallToolResult>({ content: [{ type: "text", text: message }], isError: true })
+              : Effect.fail(new McpError.InvalidParams({ message })),
+          onSuccess: (decoded) =>
+            tool.run(decoded).pipe(
+              Effect.catchAllCause((cause) =>
+                Cause.isInterruptedOnly(cause)
+                  ? Effect.failCause(cause as Cause.Cause<never>)
+                  : Effect.as(
+                    Cause.isFailure(cause) ? Effect.void : Effect.logError(`Tool ${call.name} died`, cause),
+                    {
+                      content: [{
+                        type: "text",
+                        text: Cause.isFailure(cause)
+                          ? messageOf(Cause.squash(cause))
+                          : `Tool ${call.name} failed with an internal error`
+                      }],
+                      isError: true
+                    } as McpSchema.CallToolResult
+                  )
+              ),
+              Effect.map((result) => shape.callToolResult(result, version))
+            )
+        })
+      )
+    })
+
+  const readResource: Handler = (params) =>
+    Effect.flatMap(decodeResource("resources/read", params), ({ uri }) => {
+      const resource = registry.resource(uri)
+      const read = resource !== undefined
+        ? resource.read(uri)
+        : (() => {
+          for (const template of registry.templates()) {
+            const variables = template.match(uri)
+            if (variables !== undefined) return template.read(uri, variables)
+          }
+          return Effect.fail(new McpError.ResourceNotFound({ uri }))
+        })()
+      return Effect.map(Effect.mapError(read, toProtocolError), (contents) => ({ contents }))
+    })
+
+  const getPrompt: Handler = (params) =>
+    Effect.flatMap(decodeGetPrompt("prompts/get", params), ({ arguments: args, name }) => {
+      const prompt = registry.prompt(name)
+      if (prompt === undefined) return Effect.fail(new McpError.PromptNotFound({ name }))
+      return Effect.mapError(prompt.get(args), toProtocolError)
+    })
+
+  const complete: Handler = (params) =>
+    Effect.flatMap(decodeComplete("completion/complete", params), ({ argument, context, ref }): Effect.Effect<unknown, McpError.McpError> => {
+      const empty = Effect.succeed({ completion: { values: [], total: 0, hasMore: false } })
+      let completers: Readonly<Record<string, Completion.Completer>> | undefined
+      if (ref.type === "ref/prompt") {
+        const prompt = registry.prompt(ref.name)
+        if (prompt === undefined) return Effect.fail(new McpError.PromptNotFound({ name: ref.name }))
+        completers = prompt.completers
+      } else {
+        const template = registry.templates().find((t) => t.uriTemplate === ref.uri)
+        if (template === undefined) {
+          if (registry.resource(ref.uri) !== undefined) return empty
+          return Effect.fail(new McpError.ResourceNotFound({ uri: ref.uri }))
+        }
+        completers = template.completers
+      }
+      const completer = completers[argument.name]
+      if (completer === undefined) return empty
+      return Effect.map(completer(argument.value, context?.arguments ?? {}), (answer) => ({
+        completion: Completion.toResult(answer)
+      }))
+    })
+
+  const setLevel: Handler = (params, env) =>
+    Effect.gen(function*() {
+      const { level } = yield* decodeSetLevel("logging/setLevel", params)
+      const session = yield* requireSession(env)
+      yield* Ref.update(session.state, (s) => ({ ...s, logLevel: level }))
+      return {}
+    })
+
+  const subscription = (subscribe: boolean): Handler => (params, env) =>
+    Effect.gen(function*() {
+      const { uri } = yield* decodeResource(subscribe ? "resources/subscribe" : "resources/unsubscribe", params)
+      const session = yield* requireSession(env)
+      yield* Ref.update(session.state, (s) => {
+        const subscriptions = new Set(s.subscriptions)
+        if (subscribe) subscriptions.add(uri)
+        else subscriptions.delete(uri)
+        return { ...s, subscriptions }
+      })
+      return {}
+    })
+
+  const table: Record<string, Handler> = {
+    initialize,
+    ping: () => Effect.succeed({}),
+    "tools/list": (params, env) =>
+      Effect.flatMap(decodePaginated("tools/list", params), ({ cursor }) =>
+        page(registry.page("tools", cursor), "tools", (t) => shape.tool(t, env.meta.protocolVersion))),
+    "tools/call": callTool,
+    "resources/list": (params, env) =>
+      Effect.flatMap(decodePaginated("resources/list", params), ({ cursor }) =>
+        page(registry.page("resources", cursor), "resources", (r) => shape.resource(r, env.meta.protocolVersion))),
+    "resources/templates/list": (params, env) =>
+      Effect.flatMap(decodePaginated("resources/templates/list", params), ({ cursor }) =>
+        page(
+          registry.page("templates", cursor),
+          "resourceTemplates",
+          (t) => shape.template(t, env.meta.protocolVersion)
+        )),
+    "resources/read": readResource,
+    "resources/subscribe": subscription(true),
+    "resources/unsubscribe": subscription(false),
+    "prompts/list": (params, env) =>
+      Effect.flatMap(decodePaginated("prompts/list", params), ({ cursor }) =>
+        page(registry.page("prompts", cursor), "prompts", (p) => shape.prompt(p, env.meta.protocolVersion))),
+    "prompts/get": getPrompt,
+    "completion/complete": complete,
+    "logging/setLevel": setLevel
+  }
+
+  /** Runs one request to its result; failures are protocol errors, interruption propagates. */
+  const dispatch = (request: JsonRpc.Request, env: Env): Effect.Effect<unknown, McpError.McpError> => {
+    const handler = Object.hasOwn(table, request.method) ? table[request.method] : undefined
+    if (handler === undefined) return Effect.fail(new McpError.MethodNotFound({ method: request.method }))
+    const ctx = McpContext.make({
+      requestId: request.id,
+      method: request.method,
+      params: request.params,
+      meta: env.meta,
+      outbound: env.outbound
+    })
+    let effect = handler(request.params, env, request)
+    const middleware = registry.middleware()
+    for (let i = middleware.length - 1; i >= 0; i--) effect = middleware[i]!(effect)
+    return Effect.provideService(effect, McpContext.McpContext, ctx)
+  }
+
+  return { dispatch, serverInfoFor, capabilitiesFor, methods: Object.keys(table) }
+}

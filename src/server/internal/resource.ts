@@ -1,0 +1,80 @@
+/** @internal */
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as McpError from "../../protocol/McpError.js"
+import type * as McpSchema from "../../protocol/McpSchema.js"
+import type { Completer } from "../Completion.js"
+import type * as Resource from "../Resource.js"
+import { compile } from "./uriTemplate.js"
+
+const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
+
+/** @internal */
+export const toContents = (
+  uri: string,
+  mimeType: string | undefined,
+  output: Resource.Output
+): ReadonlyArray<McpSchema.ResourceContents> => {
+  const withMime = mimeType === undefined ? {} : { mimeType }
+  if (typeof output === "string") return [{ uri, ...withMime, text: output }]
+  if (output instanceof Uint8Array) return [{ uri, ...withMime, blob: toBase64(output) }]
+  if (Array.isArray(output)) return output as ReadonlyArray<McpSchema.ResourceContents>
+  return [output as McpSchema.ResourceContents]
+}
+
+const metadataOf = (options: Resource.Metadata): Resource.Metadata => {
+  const { name, title, description, mimeType, annotations, size, icons, _meta } = options
+  return Object.fromEntries(
+    Object.entries({ name, title, description, mimeType, annotations, size, icons, _meta }).filter(([, v]) =>
+      v !== undefined
+    )
+  ) as unknown as Resource.Metadata
+}
+
+/** @internal */
+export const makeResource = (options: Resource.Metadata & { readonly uri: string }) => ({
+  handle: <E, R>(read: Effect.Effect<Resource.Output, E, R>): Resource.Resource<any> => ({
+    _tag: "Resource",
+    uri: options.uri,
+    metadata: metadataOf(options),
+    read: (uri) => Effect.map(read, (output) => toContents(uri, options.mimeType, output))
+  })
+})
+
+/** @internal */
+export const makeTemplate = (options: Resource.Metadata & {
+  readonly uriTemplate: string
+  readonly variables?: Resource.Variables
+  readonly complete?: Record<string, Completer<any> | undefined>
+}) => ({
+  handle: <E, R>(
+    read: (variables: any, uri: string) => Effect.Effect<Resource.Output, E, R>
+  ): Resource.Template<any> => {
+    const compiled = compile(options.uriTemplate)
+    const fields: Record<string, Schema.Schema<any, string, never>> = {}
+    for (const name of compiled.variableNames) fields[name] = options.variables?.[name] ?? Schema.String
+    const decode = Schema.decodeUnknown(Schema.Struct(fields), { errors: "all" })
+    const completers: Record<string, Completer<any>> = {}
+    for (const [name, completer] of Object.entries(options.complete ?? {})) {
+      if (completer !== undefined) completers[name] = completer
+    }
+    return {
+      _tag: "ResourceTemplate",
+      uriTemplate: options.uriTemplate,
+      metadata: metadataOf(options),
+      match: compiled.match,
+      completers,
+      read: (uri, variables) =>
+        decode(variables).pipe(
+          Effect.mapError((error) =>
+            new McpError.InvalidParams({
+              message: `Invalid URI ${uri}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+            })
+          ),
+          Effect.flatMap((decoded) => read(decoded, uri)),
+          Effect.map((output) => toContents(uri, options.mimeType, output))
+        )
+    }
+  }
+})

@@ -1,0 +1,123 @@
+/** @internal */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
+import * as HashSet from "effect/HashSet"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Ref from "effect/Ref"
+import * as Runtime from "effect/Runtime"
+import * as readline from "node:readline"
+import * as Lifecycle from "../../lifecycle/Lifecycle.js"
+import * as JsonRpc from "../../protocol/JsonRpc.js"
+import * as Version from "../../protocol/Version.js"
+import type { ClientSession } from "../../server/ClientSession.js"
+import { McpServer } from "../../server/McpServer.js"
+import type { Outbound } from "../../server/Outbound.js"
+import type * as Stdio from "../Stdio.js"
+
+/** @internal */
+export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, McpServer> =>
+  Layer.scopedDiscard(Effect.gen(function*() {
+    // stdout belongs to the protocol: route every log line to stderr.
+    yield* Effect.locallyScopedWith(FiberRef.currentLoggers, (loggers) =>
+      HashSet.add(HashSet.remove(loggers, Logger.defaultLogger), Logger.withConsoleError(Logger.logfmtLogger)))
+    const server = yield* McpServer
+    const runtime = yield* Effect.runtime<never>()
+    const runFork = Runtime.runFork(runtime)
+    const shutdown = yield* Lifecycle.Shutdown
+    const stdin = options.stdin ?? process.stdin
+    const stdout = options.stdout ?? process.stdout
+    const inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+    let congested = false
+
+    const lines = readline.createInterface({ input: stdin, crlfDelay: Infinity })
+
+    // Backpressure: stop reading requests while stdout cannot take more output.
+    const writeNow = (text: string) => {
+      if (!stdout.write(text + "\n") && !congested) {
+        congested = true
+        lines.pause()
+        stdout.once("drain", () => {
+          congested = false
+          lines.resume()
+        })
+      }
+    }
+    const write = (text: string) => Effect.sync(() => writeNow(text))
+
+    const session: ClientSession = yield* server.openSession({ id: "stdio", push: write })
+    const outbound: Outbound = {
+      notify: (method, params) => write(JsonRpc.notificationText(method, params)),
+      request: (method, params) => session.request(write, method, params)
+    }
+
+    const serve = (request: JsonRpc.Request, onDone: (text: string | undefined) => void) => {
+      const fiber = runFork(server.handleLegacy(session, request, outbound))
+      inflight.add(fiber)
+      session.track(request.id, fiber)
+      fiber.addObserver((exit) => {
+        inflight.delete(fiber)
+        session.untrack(request.id)
+        // A cancelled request gets no response.
+        onDone(Exit.isSuccess(exit) ? exit.value : undefined)
+      })
+    }
+
+    const receive = (message: JsonRpc.Message) => {
+      if (message._tag === "Request") serve(message, (text) => text !== undefined && writeNow(text))
+      else runFork(server.receive(session, message))
+    }
+
+    const receiveBatch = (items: ReadonlyArray<Either.Either<JsonRpc.Message, JsonRpc.Invalid>>) => {
+      const version = Runtime.runSync(runtime)(Ref.get(session.state)).protocolVersion
+      if (!Version.allowsBatch(version)) {
+        writeNow(JsonRpc.errorText(null, {
+          code: JsonRpc.ErrorCode.InvalidRequest,
+          message: `JSON-RPC batches are not supported in protocol version ${version}`
+        }))
+        return
+      }
+      const answers: Array<string> = []
+      let waiting = 0
+      const finish = () => {
+        if (waiting === 0 && answers.length > 0) writeNow(`[${answers.join(",")}]`)
+      }
+      for (const item of items) {
+        if (Either.isLeft(item)) answers.push(JsonRpc.errorText(item.left.id, item.left.error))
+        else if (item.right._tag === "Request") {
+          waiting++
+          serve(item.right, (text) => {
+            waiting--
+            if (text !== undefined) answers.push(text)
+            finish()
+          })
+        } else runFork(server.receive(session, item.right))
+      }
+      finish()
+    }
+
+    lines.on("line", (line) => {
+      if (line.trim() === "") return
+      const decoded = JsonRpc.decode(line)
+      if (Either.isLeft(decoded)) return writeNow(JsonRpc.errorText(decoded.left.id, decoded.left.error))
+      if (decoded.right._tag === "Single") receive(decoded.right.message)
+      else receiveBatch(decoded.right.items)
+    })
+
+    const drain = Effect.suspend(function loop(): Effect.Effect<void> {
+      return inflight.size === 0 ? Effect.void : Effect.zipRight(Fiber.awaitAll([...inflight]), Effect.suspend(loop))
+    })
+
+    // End of input: finish what is in flight, then end the run.
+    lines.once("close", () => runFork(Effect.zipRight(drain, shutdown.request)))
+
+    yield* Effect.addFinalizer(() =>
+      Effect.zipRight(
+        drain.pipe(Effect.timeout("30 seconds"), Effect.ignore),
+        Effect.sync(() => lines.close())
+      ).pipe(Effect.zipRight(server.closeSession(session)))
+    )
+  }))
