@@ -35,4 +35,8 @@ export * as ClientSession from "./server/ClientSession.js"
 /** @since 0.1.0 */
 export * as Stdio from "./transport/Stdio.js"
 /** @since 0.1.0 */
+export * as Http from "./transport/Http.js"
+/** @since 0.1.0 */
+export * as EventStore from "./transport/EventStore.js"
+/** @since 0.1.0 */
 export * as Lifecycle from "./lifecycle/Lifecycle.js"

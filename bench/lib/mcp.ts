@@ -73,7 +73,12 @@ const headersFor = (
     : { ...BASE_HEADERS, "mcp-protocol-version": session.protocolVersion, "mcp-session-id": session.sessionId }
 }
 
-const rpc = (id: number | undefined, method: string, params: Record<string, unknown> | undefined): string =>
+/** A JSON-RPC id; the string "[<id>]" is autocannon's placeholder for a fresh id per request. */
+export type RpcId = number | string
+
+export const UNIQUE_ID = "[<id>]"
+
+const rpc = (id: RpcId | undefined, method: string, params: Record<string, unknown> | undefined): string =>
   JSON.stringify({ jsonrpc: "2.0", ...(id === undefined ? {} : { id }), method, ...(params ? { params } : {}) })
 
 export const toolCallParams = (dialect: Dialect, text = ECHO_TEXT): Record<string, unknown> =>
@@ -81,14 +86,14 @@ export const toolCallParams = (dialect: Dialect, text = ECHO_TEXT): Record<strin
     ? { name: "echo", arguments: { text }, _meta: modernMeta }
     : { name: "echo", arguments: { text } }
 
-export const toolCallRequest = (dialect: Dialect, id: number, session?: Session): HttpRequestSpec => ({
+export const toolCallRequest = (dialect: Dialect, id: RpcId, session?: Session): HttpRequestSpec => ({
   method: "POST",
   path: "/mcp",
   headers: headersFor(dialect, "tools/call", "echo", session),
   body: rpc(id, "tools/call", toolCallParams(dialect))
 })
 
-export const toolsListRequest = (dialect: Dialect, id: number, cursor?: string, session?: Session): HttpRequestSpec => {
+export const toolsListRequest = (dialect: Dialect, id: RpcId, cursor?: string, session?: Session): HttpRequestSpec => {
   const params: Record<string, unknown> = {
     ...(cursor === undefined ? {} : { cursor }),
     ...(dialect === "modern" ? { _meta: modernMeta } : {})

@@ -92,6 +92,11 @@ export class McpContext extends Context.Tag("turbomcp/McpContext")<McpContext, {
   readonly elicitUrl: (options: ElicitUrlOptions) => Effect.Effect<ElicitResult<void>, ClientRequestError>
   /** `sampling/createMessage`. */
   readonly sample: (params: McpSchema.CreateMessageParams) => Effect.Effect<McpSchema.CreateMessageResult, ClientRequestError>
+  /**
+   * Closes this request's SSE stream early so the client reconnects and resumes with
+   * `Last-Event-ID` (SEP-1699); the response still arrives. A no-op on stdio and JSON responses.
+   */
+  readonly closeStream: Effect.Effect<void>
   /** `roots/list`. */
   readonly listRoots: Effect.Effect<ReadonlyArray<McpSchema.Root>, ClientRequestError>
 }>() {}

@@ -18,4 +18,9 @@ export interface Outbound {
     method: string,
     params: unknown
   ) => Effect.Effect<unknown, McpError.ClientError | McpError.ClientTimeout | McpError.InvalidRequest>
+  /**
+   * Closes the request's SSE stream early; the client resumes with `Last-Event-ID`
+   * (SEP-1699 polling). A no-op where there is no such stream.
+   */
+  readonly closeStream: Effect.Effect<void>
 }

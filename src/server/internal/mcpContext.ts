@@ -129,6 +129,7 @@ export const make = (options: {
     elicit,
     elicitUrl,
     sample,
-    listRoots
+    listRoots,
+    closeStream: outbound.closeStream
   }
 }

@@ -51,7 +51,8 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     const session: ClientSession = yield* server.openSession({ id: "stdio", push: write })
     const outbound: Outbound = {
       notify: (method, params) => write(JsonRpc.notificationText(method, params)),
-      request: (method, params) => session.request(write, method, params)
+      request: (method, params) => session.request(write, method, params),
+      closeStream: Effect.void
     }
 
     const serve = (request: JsonRpc.Request, onDone: (text: string | undefined) => void) => {

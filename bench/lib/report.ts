@@ -1,0 +1,152 @@
+/** The results model, the markdown table and bench/results/latest.json. */
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { cpus, totalmem, release, platform } from "node:os"
+import { join } from "node:path"
+import type { Contender } from "./contenders.ts"
+import { BENCH_DIR, NODE24_BIN, NODE24_DIR, RESULTS_DIR, ROOT_DIR } from "./paths.ts"
+import { fmtInt, fmtRatio, round } from "./stats.ts"
+
+export type Cell =
+  | { readonly ok: true; readonly value: number; readonly note?: string; readonly detail?: Record<string, unknown> }
+  | { readonly ok: false; readonly reason: string }
+
+/** How a row's ratio is read. "none": absolute figures only. */
+export type RatioKind = "higher" | "lower" | "none"
+
+export interface Row {
+  readonly key: string
+  readonly title: string
+  readonly unit: string
+  readonly ratio: RatioKind
+  readonly digits: number
+  readonly cells: Map<string, Cell>
+}
+
+export class Report {
+  readonly rows: Array<Row> = []
+
+  constructor(readonly contenders: ReadonlyArray<Contender>, readonly baselineId: string) {}
+
+  row(key: string, title: string, unit: string, ratio: RatioKind, digits = 0): Row {
+    const existing = this.rows.find((r) => r.key === key)
+    if (existing !== undefined) return existing
+    const row: Row = { key, title, unit, ratio, digits, cells: new Map() }
+    this.rows.push(row)
+    return row
+  }
+
+  ratioOf(row: Row, id: string): number | undefined {
+    const cell = row.cells.get(id)
+    const base = row.cells.get(this.baselineId)
+    if (row.ratio === "none" || cell?.ok !== true || base?.ok !== true || base.value === 0) return undefined
+    return cell.value / base.value
+  }
+
+  markdown(): string {
+    const notes: Array<string> = []
+    const footnote = (reason: string): string => {
+      let index = notes.indexOf(reason)
+      if (index === -1) index = notes.push(reason) - 1
+      return `[${index + 1}]`
+    }
+    const header = `| scenario | ${this.contenders.map((c) => c.label + (c.role === "baseline" ? " (ceiling)" : "")).join(" | ")} |`
+    const rule = `| --- | ${this.contenders.map(() => "---").join(" | ")} |`
+    const lines = [header, rule]
+    for (const row of this.rows) {
+      const cells = this.contenders.map((c) => {
+        const cell = row.cells.get(c.id)
+        if (cell === undefined) return "–"
+        if (!cell.ok) return `n/a ${footnote(cell.reason)}`
+        const value = row.digits === 0 ? fmtInt(cell.value) : cell.value.toFixed(row.digits)
+        const absolute = `${value} ${row.unit}${cell.note === undefined ? "" : ` ${cell.note}`}`
+        const ratio = this.ratioOf(row, c.id)
+        if (ratio === undefined || c.id === this.baselineId) return absolute
+        return row.ratio === "higher" ? `**${fmtRatio(ratio)}** (${absolute})` : `${absolute} (×${fmtRatio(ratio)})`
+      })
+      lines.push(`| ${row.title} | ${cells.join(" | ")} |`)
+    }
+    if (notes.length > 0) {
+      lines.push("")
+      notes.forEach((note, i) => lines.push(`[${i + 1}] ${note}`))
+    }
+    return lines.join("\n")
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      baseline: this.baselineId,
+      rows: this.rows.map((row) => ({
+        key: row.key,
+        title: row.title,
+        unit: row.unit,
+        ratio: row.ratio,
+        cells: Object.fromEntries(
+          [...row.cells.entries()].map(([id, cell]) => [
+            id,
+            cell.ok
+              ? {
+                value: round(cell.value, 3),
+                ...(this.ratioOf(row, id) === undefined ? {} : { ratio: round(this.ratioOf(row, id)!, 4) }),
+                ...(cell.note === undefined ? {} : { note: cell.note }),
+                ...(cell.detail === undefined ? {} : { detail: cell.detail })
+              }
+              : { na: cell.reason }
+          ])
+        )
+      }))
+    }
+  }
+}
+
+const readVersion = (folder: string, name: string): string | undefined => {
+  const file = join(folder, "node_modules", name, "package.json")
+  if (!existsSync(file)) return undefined
+  return (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version
+}
+
+const dependencyNames = (folder: string): ReadonlyArray<string> => {
+  const file = join(folder, "package.json")
+  if (!existsSync(file)) return []
+  const pkg = JSON.parse(readFileSync(file, "utf8")) as { dependencies?: Record<string, string> }
+  return Object.keys(pkg.dependencies ?? {})
+}
+
+export const packageVersions = (): Record<string, Record<string, string>> => {
+  const collect = (folder: string, names: ReadonlyArray<string>) =>
+    Object.fromEntries(names.flatMap((name) => {
+      const version = readVersion(folder, name)
+      return version === undefined ? [] : [[name, version]]
+    }))
+  const root = JSON.parse(readFileSync(join(ROOT_DIR, "package.json"), "utf8")) as { name: string; version: string }
+  return {
+    root: { [root.name]: root.version, ...collect(ROOT_DIR, ["effect", "@effect/platform", "@effect/platform-node", "tsx"]) },
+    bench: collect(BENCH_DIR, dependencyNames(BENCH_DIR)),
+    "peers-node24": collect(NODE24_DIR, dependencyNames(NODE24_DIR))
+  }
+}
+
+export const machineInfo = (): Record<string, unknown> => {
+  let node24: string | undefined
+  try {
+    node24 = existsSync(NODE24_BIN) ? execFileSync(NODE24_BIN, ["--version"], { encoding: "utf8" }).trim() : undefined
+  } catch {
+    node24 = undefined
+  }
+  const cpuList = cpus()
+  return {
+    cpuModel: cpuList[0]?.model ?? "unknown",
+    cores: cpuList.length,
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    node24
+  }
+}
+
+export const writeResults = (file: string, data: Record<string, unknown>): string => {
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const path = join(RESULTS_DIR, file)
+  writeFileSync(path, JSON.stringify(data, null, 2) + "\n")
+  return path
+}

@@ -1,0 +1,635 @@
+/**
+ * The benchmark: every scenario for every contender in one process tree, on 127.0.0.1.
+ *
+ *   npm run bench                 full run (under 10 minutes on 2 cores)
+ *   npm run bench -- --quick      short run (under 2 minutes)
+ *   npm run bench:profile         CPU profile of our server under scenario 1
+ *
+ * Options: --only ours,plain,sdk-v1   --scenarios 1,2,4   --rounds N   --seconds S
+ *          --dialect legacy|modern    --target ID (profile)   --help
+ * See bench/README.md for what each scenario measures and how to read the ratios.
+ */
+import { existsSync } from "node:fs"
+import { join, relative } from "node:path"
+import { performance } from "node:perf_hooks"
+import { type Contender, type HttpMode, LIST_TOOLS, contenders as allContenders, httpEnv } from "./lib/contenders.ts"
+import { ensureInstalled } from "./lib/install.ts"
+import type { LoadSample } from "./lib/load.ts"
+import {
+  type Dialect,
+  type HttpRequestSpec,
+  NotApplicable,
+  UNIQUE_ID,
+  listAllTools,
+  openSession,
+  send,
+  toolCallRequest,
+  responseTo,
+  echoProblem,
+  verifyToolCall
+} from "./lib/mcp.ts"
+import { RESULTS_DIR, ROOT_DIR } from "./lib/paths.ts"
+import { type Running, getFreePort, killAll, procStatus, spawnContender, waitForPort } from "./lib/process.ts"
+import { Report, type Row, machineInfo, packageVersions, writeResults } from "./lib/report.ts"
+import { median, medianIndex, round, sleep } from "./lib/stats.ts"
+import { StdioClient } from "./lib/stdio-client.ts"
+
+// ---------------------------------------------------------------- settings
+
+interface Settings {
+  readonly quick: boolean
+  readonly rounds: number
+  readonly seconds: number
+  readonly warmupSeconds: number
+  readonly connections: number
+  readonly stdioCalls: number
+  readonly stdioWarmupCalls: number
+  readonly sessions: number
+  readonly startupRounds: number
+  readonly dialect: Dialect
+  readonly scenarios: ReadonlySet<number>
+  readonly only: ReadonlySet<string> | undefined
+  readonly profile: boolean
+  readonly profileTarget: string
+  readonly profileSeconds: number
+}
+
+const USAGE = `usage: tsx bench/run.ts [--quick] [--only ids] [--scenarios 1,2,3,4,5,6] [--rounds N] [--seconds S]
+                         [--dialect legacy|modern] [--profile [--target id] [--seconds S]]
+contender ids: ${allContenders().map((c) => c.id).join(", ")}`
+
+const parseSettings = (argv: ReadonlyArray<string>): Settings => {
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag)
+    return i === -1 ? undefined : argv[i + 1]
+  }
+  const list = (flag: string): Array<string> | undefined => value(flag)?.split(",").map((s) => s.trim()).filter(Boolean)
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  const quick = argv.includes("--quick")
+  const profile = argv.includes("--profile")
+  const dialect = value("--dialect") ?? "legacy"
+  if (dialect !== "legacy" && dialect !== "modern") throw new Error(`--dialect must be legacy or modern\n${USAGE}`)
+  const num = (flag: string, fallback: number): number => {
+    const raw = value(flag)
+    if (raw === undefined) return fallback
+    const n = Number(raw)
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`)
+    return n
+  }
+  const scenarios = new Set((list("--scenarios") ?? ["1", "2", "3", "4", "5", "6"]).map(Number))
+  const only = list("--only")
+  return {
+    quick,
+    rounds: Math.max(2, Math.round(num("--rounds", quick ? 2 : 3))),
+    seconds: num("--seconds", profile ? 15 : quick ? 1 : 3),
+    warmupSeconds: quick ? 0.5 : 2,
+    connections: 32,
+    stdioCalls: quick ? 5_000 : 20_000,
+    stdioWarmupCalls: quick ? 1_000 : 4_000,
+    sessions: quick ? 1_000 : 10_000,
+    startupRounds: quick ? 2 : 3,
+    dialect,
+    scenarios,
+    only: only === undefined ? undefined : new Set(only),
+    profile,
+    profileTarget: value("--target") ?? "ours",
+    profileSeconds: num("--seconds", 15)
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+const reasonOf = (error: unknown): string => {
+  if (error instanceof NotApplicable) return error.reason
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause
+    const detail = cause?.code ?? cause?.message
+    return detail === undefined ? error.message : `${error.message} (${detail})`
+  }
+  return String(error)
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`)
+}
+
+const elapsed = (() => {
+  const start = performance.now()
+  return (): string => `${((performance.now() - start) / 1000).toFixed(0).padStart(4)}s`
+})()
+
+interface Live {
+  readonly contender: Contender
+  readonly running: Running
+  readonly port: number
+}
+
+/** Starts the HTTP program of each contender (in parallel) and prepares it; failures become n/a cells. */
+const startHttp = async <P>(
+  list: ReadonlyArray<Contender>,
+  mode: HttpMode,
+  rows: ReadonlyArray<Row>,
+  prepare: (live: Live) => Promise<P>
+): Promise<Array<Live & { readonly prepared: Awaited<P> }>> => {
+  const started = await Promise.all(list.map(async (contender) => {
+    const fail = (reason: string) => {
+      for (const row of rows) row.cells.set(contender.id, { ok: false, reason })
+      return undefined
+    }
+    if (contender.http === undefined) return fail("no HTTP transport")
+    const unavailable = contender.unavailable()
+    if (unavailable !== undefined) return fail(unavailable)
+    const port = await getFreePort()
+    const running = spawnContender(contender, { transport: "http", env: httpEnv(mode, port), port })
+    try {
+      await waitForPort(running)
+      const live = { contender, running, port }
+      return { ...live, prepared: await prepare(live) }
+    } catch (error) {
+      await running.stop()
+      return fail(reasonOf(error))
+    }
+  }))
+  return started.filter((s) => s !== undefined)
+}
+
+const stopAll = (lives: ReadonlyArray<Live>): Promise<unknown> => Promise.all(lives.map((l) => l.running.stop()))
+
+// ---------------------------------------------------------------- scenarios
+
+interface Throughput {
+  readonly requests: ReadonlyArray<HttpRequestSpec>
+  /** How many of the scenario's units one request is (1 / pages for a paginated list). */
+  readonly unitsPerRequest: number
+  readonly uniqueIds: boolean
+  readonly note?: string
+  readonly detail?: Record<string, unknown>
+}
+
+class Bench {
+  readonly report: Report
+  readonly samples: Record<string, Record<string, Array<LoadSample | number>>> = {}
+  private readonly dialects: Record<string, Dialect> = {}
+
+  constructor(
+    readonly settings: Settings,
+    readonly list: ReadonlyArray<Contender>,
+    private readonly load: typeof import("./lib/load.ts")
+  ) {
+    this.report = new Report(list, "plain")
+  }
+
+  private record(scenario: string, id: string, sample: LoadSample | number): void {
+    ;((this.samples[scenario] ??= {})[id] ??= []).push(sample)
+  }
+
+  /** Scenarios 1-3: start, verify, warm up, then interleaved rounds with autocannon. */
+  private async throughput(options: {
+    readonly scenario: string
+    readonly title: string
+    readonly mode: HttpMode
+    readonly row: Row
+    readonly latencyRow?: Row
+    readonly prepare: (live: Live) => Promise<Throughput>
+    readonly afterRounds?: (live: Live) => void
+  }): Promise<void> {
+    const { settings } = this
+    log(`${elapsed()}  ${options.title}: starting ${this.list.length} contenders`)
+    const rows = [options.row, ...(options.latencyRow ? [options.latencyRow] : [])]
+    const lives = await startHttp(this.list, options.mode, rows, options.prepare)
+    try {
+      const active = new Map(lives.map((l) => [l.contender.id, l]))
+      for (const live of lives) {
+        await this.load.httpLoad(live.port, live.prepared.requests, {
+          connections: settings.connections,
+          seconds: settings.warmupSeconds,
+          uniqueIds: live.prepared.uniqueIds
+        })
+      }
+      for (let round = 1; round <= settings.rounds; round++) {
+        for (const live of lives) {
+          if (!active.has(live.contender.id)) continue
+          const sample = await this.load.httpLoad(live.port, live.prepared.requests, {
+            connections: settings.connections,
+            seconds: settings.seconds,
+            uniqueIds: live.prepared.uniqueIds
+          })
+          const problem = this.load.sampleProblem(sample)
+          if (problem !== undefined || live.running.exitInfo() !== undefined) {
+            const reason = live.running.exitInfo() ?? problem!
+            for (const row of rows) row.cells.set(live.contender.id, { ok: false, reason })
+            active.delete(live.contender.id)
+            continue
+          }
+          this.record(options.scenario, live.contender.id, sample)
+          log(`${elapsed()}  ${options.title} round ${round}/${settings.rounds}  ${live.contender.label.padEnd(9)} ${
+            Math.round(sample.rps * live.prepared.unitsPerRequest).toString().padStart(7)
+          } ${options.row.unit}  p50 ${sample.p50} ms  p99 ${sample.p99} ms`)
+        }
+      }
+      for (const live of active.values()) {
+        const samples = this.samples[options.scenario][live.contender.id] as Array<LoadSample>
+        const chosen = samples[medianIndex(samples.map((s) => s.rps))]
+        const value = median(samples.map((s) => s.rps)) * live.prepared.unitsPerRequest
+        options.row.cells.set(live.contender.id, {
+          ok: true,
+          value,
+          ...(live.prepared.note === undefined ? {} : { note: live.prepared.note }),
+          detail: { ...live.prepared.detail, samples: samples.map((s) => round(s.rps * live.prepared.unitsPerRequest, 1)) }
+        })
+        options.latencyRow?.cells.set(live.contender.id, {
+          ok: true,
+          value: chosen.p50,
+          note: `/ ${chosen.p99}`,
+          detail: { p50: chosen.p50, p99: chosen.p99 }
+        })
+        options.afterRounds?.(live)
+      }
+    } finally {
+      await stopAll(lives)
+    }
+  }
+
+  private statelessDialect(contender: Contender): Dialect {
+    return contender.http?.statelessDialect ?? "legacy"
+  }
+
+  async scenario1(): Promise<void> {
+    const row = this.report.row("s1", "1. HTTP stateless tools/call", "req/s", "higher")
+    const latency = this.report.row("s1-latency", "1. latency p50 / p99", "ms", "none", 1)
+    const peak = this.report.row("s5-peak", "5. peak RSS under scenario 1", "MB", "lower")
+    await this.throughput({
+      scenario: "1",
+      title: "1 stateless",
+      mode: "stateless",
+      row,
+      latencyRow: latency,
+      prepare: async ({ contender, port }) => {
+        const dialect = this.statelessDialect(contender)
+        await verifyToolCall(port, dialect)
+        this.dialects[contender.id] = dialect
+        return {
+          requests: [toolCallRequest(dialect, 1)],
+          unitsPerRequest: 1,
+          uniqueIds: false,
+          ...(dialect === "modern" ? { note: "(2026-07-28)" } : {}),
+          detail: { dialect }
+        }
+      },
+      afterRounds: ({ contender, running }) => {
+        const { hwm } = procStatus(running.pid)
+        peak.cells.set(contender.id, { ok: true, value: hwm / 2 ** 20 })
+      }
+    })
+    for (const contender of this.list) {
+      const cell = row.cells.get(contender.id)
+      if (cell?.ok === false && !peak.cells.has(contender.id)) peak.cells.set(contender.id, cell)
+    }
+  }
+
+  async scenario2(): Promise<void> {
+    const row = this.report.row("s2", "2. HTTP legacy session tools/call (SSE)", "req/s", "higher")
+    await this.throughput({
+      scenario: "2",
+      title: "2 session",
+      mode: "session",
+      row,
+      prepare: async ({ port }) => {
+        const session = await openSession(port)
+        const contentType = await verifyToolCall(port, "legacy", session)
+        if (!contentType.includes("text/event-stream")) {
+          throw new NotApplicable(`answers a session request with ${contentType || "no content type"}, not SSE`)
+        }
+        return {
+          requests: [toolCallRequest("legacy", UNIQUE_ID, session)],
+          unitsPerRequest: 1,
+          uniqueIds: true,
+          detail: { protocolVersion: session.protocolVersion }
+        }
+      }
+    })
+  }
+
+  async scenario3(): Promise<void> {
+    const row = this.report.row("s3", `3. tools/list, ${LIST_TOOLS.toLocaleString("en-US")} tools (full lists)`, "lists/s", "higher", 0)
+    await this.throughput({
+      scenario: "3",
+      title: "3 tools/list",
+      mode: "list",
+      row,
+      prepare: async ({ contender, port }) => {
+        const dialect = this.statelessDialect(contender)
+        const listing = await listAllTools(port, dialect, LIST_TOOLS + 1)
+        const pages = listing.pages.length
+        return {
+          requests: listing.pages,
+          unitsPerRequest: 1 / pages,
+          uniqueIds: false,
+          ...(pages > 1 ? { note: `(${pages} pages)` } : {}),
+          detail: { pages, tools: listing.toolCount, bytes: listing.bytes, dialect }
+        }
+      }
+    })
+  }
+
+  async scenario4(): Promise<void> {
+    const { settings } = this
+    const row = this.report.row("s4", `4. stdio, ${settings.stdioCalls.toLocaleString("en-US")} pipelined tools/call`, "req/s", "higher")
+    log(`${elapsed()}  4 stdio: starting ${this.list.length} contenders`)
+    const started = await Promise.all(this.list.map(async (contender) => {
+      const fail = (reason: string) => {
+        row.cells.set(contender.id, { ok: false, reason })
+        return undefined
+      }
+      if (contender.stdio === undefined) return fail("no stdio transport")
+      const unavailable = contender.unavailable()
+      if (unavailable !== undefined) return fail(unavailable)
+      const running = spawnContender(contender, { transport: "stdio", env: {} })
+      try {
+        const client = new StdioClient(running)
+        await client.handshake()
+        await client.verifyEcho()
+        await client.checkedBurst(200)
+        return { contender, running, client }
+      } catch (error) {
+        await running.stop()
+        return fail(reasonOf(error))
+      }
+    }))
+    const lives = started.filter((s) => s !== undefined)
+    const timeoutMs = 90_000
+    try {
+      const active = new Map(lives.map((l) => [l.contender.id, l]))
+      const burst = async (live: (typeof lives)[number], count: number): Promise<number | undefined> => {
+        try {
+          return await live.client.pipelined(count, timeoutMs)
+        } catch (error) {
+          row.cells.set(live.contender.id, { ok: false, reason: reasonOf(error) })
+          active.delete(live.contender.id)
+          await live.running.stop()
+          return undefined
+        }
+      }
+      for (const live of lives) await burst(live, settings.stdioWarmupCalls)
+      for (let round = 1; round <= settings.rounds; round++) {
+        for (const live of lives) {
+          if (!active.has(live.contender.id)) continue
+          const ms = await burst(live, settings.stdioCalls)
+          if (ms === undefined) continue
+          const rps = settings.stdioCalls / (ms / 1000)
+          this.record("4", live.contender.id, rps)
+          log(`${elapsed()}  4 stdio round ${round}/${settings.rounds}  ${live.contender.label.padEnd(9)} ${
+            Math.round(rps).toString().padStart(7)
+          } req/s  (${Math.round(ms)} ms)`)
+        }
+      }
+      for (const live of active.values()) {
+        const values = this.samples["4"][live.contender.id] as Array<number>
+        row.cells.set(live.contender.id, { ok: true, value: median(values), detail: { samples: values.map((v) => round(v, 1)) } })
+      }
+    } finally {
+      await Promise.all(lives.map((l) => l.running.stop()))
+    }
+  }
+
+  async scenario5(): Promise<void> {
+    const { settings } = this
+    const n = settings.sessions
+    const row = this.report.row("s5", `5. RSS growth per legacy session (${n.toLocaleString("en-US")} sessions)`, "KB", "none", 1)
+    log(`${elapsed()}  5 memory: starting ${this.list.length} contenders (sessions)`)
+    const lives = await startHttp(this.list, "session", [row], async ({ port }) => {
+      const session = await openSession(port)
+      await verifyToolCall(port, "legacy", session)
+    })
+    try {
+      for (const live of lives) {
+        try {
+          const warm = Math.max(50, Math.round(n / 20))
+          await createSessions(live.port, warm)
+          await sleep(500)
+          const before = procStatus(live.running.pid).rss
+          const t0 = performance.now()
+          await createSessions(live.port, n)
+          const seconds = (performance.now() - t0) / 1000
+          await sleep(1_000)
+          const after = procStatus(live.running.pid).rss
+          // The last session must still be usable: the server kept it.
+          const last = await openSession(live.port)
+          await verifyToolCall(live.port, "legacy", last)
+          const perSession = (after - before) / n / 1024
+          row.cells.set(live.contender.id, {
+            ok: true,
+            value: perSession,
+            detail: { rssBeforeMB: round(before / 2 ** 20, 1), rssAfterMB: round(after / 2 ** 20, 1), seconds: round(seconds, 2) }
+          })
+          log(`${elapsed()}  5 memory  ${live.contender.label.padEnd(9)} ${perSession.toFixed(1).padStart(7)} KB/session  (${
+            Math.round(before / 2 ** 20)
+          } -> ${Math.round(after / 2 ** 20)} MB, ${n} sessions in ${seconds.toFixed(1)} s)`)
+        } catch (error) {
+          row.cells.set(live.contender.id, { ok: false, reason: reasonOf(error) })
+        }
+        await live.running.stop()
+      }
+    } finally {
+      await stopAll(lives)
+    }
+  }
+
+  async scenario6(): Promise<void> {
+    const { settings } = this
+    const row = this.report.row("s6", "6. start-up to first tools/call", "ms", "lower")
+    const times = new Map<string, Array<number>>()
+    log(`${elapsed()}  6 start-up: ${settings.startupRounds} rounds`)
+    for (let round = 1; round <= settings.startupRounds; round++) {
+      for (const contender of this.list) {
+        if (row.cells.get(contender.id)?.ok === false) continue
+        const unavailable = contender.http === undefined ? "no HTTP transport" : contender.unavailable()
+        if (unavailable !== undefined) {
+          row.cells.set(contender.id, { ok: false, reason: unavailable })
+          continue
+        }
+        const port = await getFreePort()
+        const running = spawnContender(contender, { transport: "http", env: httpEnv("stateless", port), port })
+        try {
+          const ms = await firstToolCall(running, port, this.dialects[contender.id] ?? this.statelessDialect(contender))
+          times.set(contender.id, [...(times.get(contender.id) ?? []), ms])
+          log(`${elapsed()}  6 start-up round ${round}/${settings.startupRounds}  ${contender.label.padEnd(9)} ${Math.round(ms).toString().padStart(6)} ms`)
+        } catch (error) {
+          row.cells.set(contender.id, { ok: false, reason: reasonOf(error) })
+        } finally {
+          await running.stop()
+        }
+      }
+    }
+    for (const [id, values] of times) {
+      if (row.cells.get(id)?.ok === false) continue
+      row.cells.set(id, { ok: true, value: median(values), detail: { samples: values.map((v) => round(v, 1)) } })
+    }
+  }
+
+  scenario7(): void {
+    const row = this.report.row("s7", "7. production stack vs bare (TODO)", "", "none")
+    row.cells.set("ours", { ok: false, reason: "pending middleware layers (scenario 7 is a TODO: JWT auth, rate limit, metrics, tracing vs bare)" })
+  }
+}
+
+/** Opens `count` legacy sessions, 8 at a time, and keeps them (no DELETE). */
+const createSessions = async (port: number, count: number): Promise<void> => {
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const index = next++
+      try {
+        await openSession(port)
+      } catch (error) {
+        throw new NotApplicable(`session ${index + 1} of ${count}: ${reasonOf(error)}`)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
+}
+
+/** Milliseconds from spawn to the first verified tools/call answer. */
+const firstToolCall = async (running: Running, port: number, dialect: Dialect, timeoutMs = 60_000): Promise<number> => {
+  const spec = toolCallRequest(dialect, 1)
+  const deadline = running.spawnedAt + timeoutMs
+  while (performance.now() < deadline) {
+    if (running.exitInfo() !== undefined) throw new NotApplicable(`process ${running.exitInfo()}`)
+    try {
+      const answer = await send(port, spec, 5_000)
+      if (answer.status === 200) {
+        const problem = echoProblem(responseTo(answer, 1))
+        if (problem !== undefined) throw new NotApplicable(problem)
+        return performance.now() - running.spawnedAt
+      }
+    } catch (error) {
+      if (error instanceof NotApplicable) throw error
+    }
+    await sleep(5)
+  }
+  throw new NotApplicable(`no tools/call answer within ${timeoutMs / 1000}s`)
+}
+
+// ---------------------------------------------------------------- profile
+
+const profile = async (settings: Settings, list: ReadonlyArray<Contender>, load: typeof import("./lib/load.ts")) => {
+  const contender = list.find((c) => c.id === settings.profileTarget)
+  if (contender === undefined) throw new Error(`unknown --target ${settings.profileTarget}\n${USAGE}`)
+  const unavailable = contender.unavailable()
+  if (unavailable !== undefined) {
+    log(`profile: ${contender.label} n/a (${unavailable})`)
+    process.exitCode = 1
+    return
+  }
+  const port = await getFreePort()
+  const name = `${contender.id}-s1-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`
+  const running = spawnContender(contender, {
+    transport: "http",
+    env: httpEnv("stateless", port),
+    port,
+    nodeFlags: ["--cpu-prof", "--cpu-prof-dir", RESULTS_DIR, "--cpu-prof-name", name]
+  })
+  try {
+    await waitForPort(running)
+    const dialect = contender.http!.statelessDialect
+    await verifyToolCall(port, dialect)
+    const requests = [toolCallRequest(dialect, 1)]
+    await load.httpLoad(port, requests, { connections: settings.connections, seconds: 1 })
+    log(`profile: ${contender.label} under scenario 1 for ${settings.profileSeconds} s ...`)
+    const sample = await load.httpLoad(port, requests, { connections: settings.connections, seconds: settings.profileSeconds })
+    log(`profile: ${Math.round(sample.rps)} req/s (p50 ${sample.p50} ms, p99 ${sample.p99} ms) while profiling`)
+  } catch (error) {
+    log(`profile: ${contender.label} n/a (${reasonOf(error)})`)
+    process.exitCode = 1
+  } finally {
+    await running.stop()
+  }
+  const file = join(RESULTS_DIR, name)
+  if (existsSync(file)) {
+    log(`profile: wrote ${relative(ROOT_DIR, file)} (open it in Chrome DevTools > Performance, or speedscope)`)
+  } else {
+    log(`profile: no profile written (the process must exit normally on SIGTERM for --cpu-prof to write it)`)
+    process.exitCode = 1
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+const main = async (): Promise<void> => {
+  const settings = parseSettings(process.argv.slice(2))
+  ensureInstalled()
+  const load = await import("./lib/load.ts")
+  const everyone = allContenders(settings.dialect)
+  const list = settings.only === undefined ? everyone : everyone.filter((c) => settings.only!.has(c.id))
+  if (list.length === 0) throw new Error(`--only matched no contender\n${USAGE}`)
+
+  if (settings.profile) {
+    await profile(settings, everyone, load)
+    return
+  }
+
+  const bench = new Bench(settings, list, load)
+  const started = new Date()
+  log(`turbomcp bench (${settings.quick ? "quick" : "full"}): ${list.map((c) => c.id).join(", ")}; ` +
+    `${settings.rounds} rounds of ${settings.seconds} s, ${settings.connections} connections`)
+  const run: Record<number, () => Promise<void>> = {
+    1: () => bench.scenario1(),
+    2: () => bench.scenario2(),
+    3: () => bench.scenario3(),
+    4: () => bench.scenario4(),
+    5: () => bench.scenario5(),
+    6: () => bench.scenario6()
+  }
+  for (const n of [1, 2, 3, 4, 5, 6]) {
+    if (settings.scenarios.has(n)) await run[n]()
+  }
+  bench.scenario7()
+
+  const table = bench.report.markdown()
+  const machine = machineInfo()
+  log("")
+  log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node} (Effect 4 on ${machine.node24 ?? "n/a"}); ` +
+    `${settings.quick ? "quick" : "full"} run, ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`)
+  log("Ratios: higher is better, vs the plain node:http server (scenarios 1-3) or the plain readline loop (scenario 4); " +
+    "(×N) is N times plain's figure, lower is better.")
+  log("")
+  log(table)
+  const file = writeResults("latest.json", {
+    generatedAt: started.toISOString(),
+    durationSeconds: round((Date.now() - started.getTime()) / 1000, 1),
+    mode: settings.quick ? "quick" : "full",
+    settings: {
+      rounds: settings.rounds,
+      secondsPerSample: settings.seconds,
+      warmupSeconds: settings.warmupSeconds,
+      connections: settings.connections,
+      stdioCalls: settings.stdioCalls,
+      sessions: settings.sessions,
+      startupRounds: settings.startupRounds,
+      dialect: settings.dialect,
+      scenarios: [...settings.scenarios]
+    },
+    machine,
+    packages: packageVersions(),
+    contenders: list.map((c) => ({ id: c.id, label: c.label, role: c.role, node: c.node === process.execPath ? process.version : machine.node24 })),
+    ...bench.report.toJSON(),
+    samples: bench.samples,
+    table
+  })
+  log("")
+  log(`wrote ${relative(ROOT_DIR, file)}`)
+}
+
+process.once("SIGINT", () => {
+  killAll()
+  process.exit(130)
+})
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  killAll()
+  process.exit(1)
+})

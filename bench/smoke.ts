@@ -1,0 +1,140 @@
+/**
+ * Smoke check for CI: starts each contender once per transport and does ONE verified
+ * tools/call, so the harness and the peers cannot rot. No load, no timing.
+ * Contenders whose node_modules (or, for ours, examples/demo) are absent are skipped
+ * with the reason printed.
+ *
+ *   tsx bench/smoke.ts [--only ours,plain] [--transport http|stdio] [--install]
+ *
+ * From a test:  import { smoke } from "../bench/smoke.ts"
+ *               const results = await smoke({ only: ["ours"] })
+ *               expect(results.filter((r) => r.status === "failed")).toEqual([])
+ *
+ * Imports node built-ins and bench/lib only (never a peer package), so importing it
+ * works on a checkout where bench/ has not been installed.
+ */
+import { pathToFileURL } from "node:url"
+import { type Contender, contenders, httpEnv } from "./lib/contenders.ts"
+import { ensureInstalled } from "./lib/install.ts"
+import { NotApplicable, verifyToolCall } from "./lib/mcp.ts"
+import { getFreePort, spawnContender, waitForPort } from "./lib/process.ts"
+import { StdioClient } from "./lib/stdio-client.ts"
+
+export type SmokeTransport = "http" | "stdio"
+
+export interface SmokeResult {
+  readonly contender: string
+  readonly transport: SmokeTransport
+  readonly status: "ok" | "skipped" | "failed"
+  /** Why it was skipped or failed. */
+  readonly reason?: string
+  readonly ms: number
+}
+
+export interface SmokeOptions {
+  /** Contender ids (default: all): ours, plain, sdk-v1, sdk-v2, fastmcp, effect3, effect4. */
+  readonly only?: ReadonlyArray<string>
+  readonly transports?: ReadonlyArray<SmokeTransport>
+  /** Run `npm ci` in bench/ and bench/peers-node24/ first when their node_modules is missing. */
+  readonly install?: boolean
+  /** Per contender start-and-call limit (default 60 s). */
+  readonly timeoutMs?: number
+  readonly log?: (line: string) => void
+}
+
+const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<A> => {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NotApplicable(`${what}: no verified answer within ${ms / 1000}s`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+const once = async (contender: Contender, transport: SmokeTransport, timeoutMs: number): Promise<void> => {
+  if (transport === "http") {
+    const port = await getFreePort()
+    const running = spawnContender(contender, { transport, env: httpEnv("stateless", port), port })
+    try {
+      await withTimeout(
+        (async () => {
+          await waitForPort(running, timeoutMs)
+          await verifyToolCall(port, contender.http!.statelessDialect)
+        })(),
+        timeoutMs,
+        "http"
+      )
+    } finally {
+      await running.stop()
+    }
+  } else {
+    const running = spawnContender(contender, { transport, env: {} })
+    try {
+      const client = new StdioClient(running)
+      await withTimeout(
+        (async () => {
+          await client.handshake()
+          await client.verifyEcho()
+        })(),
+        timeoutMs,
+        "stdio"
+      )
+    } finally {
+      await running.stop()
+    }
+  }
+}
+
+/** Starts each contender once per transport, sequentially, and does one verified tools/call. */
+export const smoke = async (options: SmokeOptions = {}): Promise<ReadonlyArray<SmokeResult>> => {
+  const log = options.log ?? ((line: string) => console.log(line))
+  if (options.install === true) ensureInstalled()
+  const list = contenders().filter((c) => options.only === undefined || options.only.includes(c.id))
+  const transports = options.transports ?? ["http", "stdio"]
+  const results: Array<SmokeResult> = []
+  for (const contender of list) {
+    for (const transport of transports) {
+      const start = Date.now()
+      const program = transport === "http" ? contender.http : contender.stdio
+      const skip = program === undefined ? `no ${transport} program` : contender.unavailable()
+      let result: SmokeResult
+      if (skip !== undefined) {
+        result = { contender: contender.id, transport, status: "skipped", reason: skip, ms: 0 }
+      } else {
+        try {
+          await once(contender, transport, options.timeoutMs ?? 60_000)
+          result = { contender: contender.id, transport, status: "ok", ms: Date.now() - start }
+        } catch (error) {
+          const reason = error instanceof NotApplicable ? error.reason : error instanceof Error ? error.message : String(error)
+          result = { contender: contender.id, transport, status: "failed", reason, ms: Date.now() - start }
+        }
+      }
+      results.push(result)
+      log(`smoke ${result.contender.padEnd(8)} ${transport.padEnd(5)} ${result.status}${
+        result.status === "ok" ? ` (${result.ms} ms)` : ` (${result.reason})`
+      }`)
+    }
+  }
+  return results
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href
+
+if (isMain) {
+  const argv = process.argv.slice(2)
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag)
+    return i === -1 ? undefined : argv[i + 1]
+  }
+  const only = value("--only")?.split(",")
+  const transport = value("--transport")
+  const results = await smoke({
+    ...(only === undefined ? {} : { only }),
+    ...(transport === "http" || transport === "stdio" ? { transports: [transport] } : {}),
+    install: argv.includes("--install")
+  })
+  const failed = results.filter((r) => r.status === "failed").length
+  const ok = results.filter((r) => r.status === "ok").length
+  const skipped = results.filter((r) => r.status === "skipped").length
+  console.log(`smoke: ${ok} ok, ${failed} failed, ${skipped} skipped`)
+  process.exit(failed > 0 ? 1 : 0)
+}

@@ -1,0 +1,538 @@
+/** @internal */
+import * as Sse from "@effect/experimental/Sse"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Ref from "effect/Ref"
+import * as Runtime from "effect/Runtime"
+import * as crypto from "node:crypto"
+import * as JsonRpc from "../../protocol/JsonRpc.js"
+import * as Version from "../../protocol/Version.js"
+import type { ClientSession } from "../../server/ClientSession.js"
+import type { McpServer } from "../../server/McpServer.js"
+import type { Outbound } from "../../server/Outbound.js"
+import type { EventStore } from "../EventStore.js"
+import type { Exchange, SseSink } from "./exchange.js"
+import * as Security from "./security.js"
+
+/** @internal */
+export interface Config {
+  readonly path: string
+  readonly maxBodyBytes: number
+  readonly sessions: boolean
+  readonly responseMode: "auto" | "sse" | "json"
+  readonly retryMs: number
+  readonly standaloneStream: boolean
+  readonly legacySse: boolean
+  readonly sessionIdleTimeoutMs: number
+  readonly maxSessions: number
+  readonly keepAliveMs: number
+  readonly security: Security.Config
+}
+
+interface Stream {
+  readonly id: string
+  seq: number
+  sink: SseSink | undefined
+  done: boolean
+}
+
+interface HttpSession {
+  readonly client: ClientSession
+  readonly streams: Map<string, Stream>
+  standalone: Stream | undefined
+  lastSeen: number
+  nextStream: number
+  /** 2024-11-05 HTTP+SSE: every response travels on the standalone stream. */
+  readonly legacySse: boolean
+}
+
+const JSON_HEADERS = { "content-type": "application/json" }
+const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no"
+}
+
+const encodeEvent = (id: string | undefined, data: string) => Sse.encoder.write({ _tag: "Event", event: "message", id, data })
+// The priming event carries an id and an empty data line. Sse.encoder omits empty data lines,
+// and an SSE event without a data line is never dispatched, so this one is written out.
+const primingEvent = (id: string, retryMs: number) => `id: ${id}\nretry: ${retryMs}\ndata: \n\n`
+
+const accepts = (header: string | undefined, type: string) =>
+  header !== undefined && (header.includes(type) || header.includes("*/*"))
+
+/** @internal */
+export const make = (options: {
+  readonly server: McpServer["Type"]
+  readonly runtime: Runtime.Runtime<never>
+  readonly eventStore: EventStore["Type"]
+  readonly config: Config
+}) => {
+  const { config, eventStore, server } = options
+  const runFork = Runtime.runFork(options.runtime)
+  const runSync = Runtime.runSync(options.runtime)
+  // Private to this closure and touched only synchronously.
+  const sessions = new Map<string, HttpSession>()
+  const inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  let draining = false
+
+  const fail = (ex: Exchange, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+    ex.respond(status, { ...JSON_HEADERS, ...headers }, JsonRpc.errorText(null, { code, message }))
+
+  // --- streams -----------------------------------------------------------------------------
+
+  const newStream = (session: HttpSession): Stream => {
+    const stream: Stream = { id: `${session.client.id}-${session.nextStream++}`, seq: 0, sink: undefined, done: false }
+    session.streams.set(stream.id, stream)
+    return stream
+  }
+
+  const emit = (stream: Stream, data: string) => {
+    const id = `${stream.id}.${stream.seq++}`
+    runSync(eventStore.append(stream.id, { id, data }))
+    stream.sink?.write(encodeEvent(id, data))
+  }
+
+  const attach = (stream: Stream, sink: SseSink, priming: boolean) => {
+    stream.sink = sink
+    if (priming) {
+      const id = `${stream.id}.${stream.seq++}`
+      runSync(eventStore.append(stream.id, { id, data: "" }))
+      sink.write(primingEvent(id, config.retryMs))
+    }
+  }
+
+  const finishStream = (session: HttpSession, stream: Stream) => {
+    stream.done = true
+    stream.sink?.end()
+    stream.sink = undefined
+    session.streams.delete(stream.id)
+  }
+
+  const keepAlive = (sink: SseSink) => {
+    const timer = setInterval(() => sink.write(": keep-alive\n\n"), config.keepAliveMs)
+    timer.unref()
+    return () => clearInterval(timer)
+  }
+
+  // --- sessions ----------------------------------------------------------------------------
+
+  const openSession = (legacySse: boolean): HttpSession => {
+    const id = crypto.randomUUID()
+    let entry: HttpSession | undefined
+    const push = (text: string) =>
+      Effect.sync(() => {
+        if (entry?.standalone !== undefined) emit(entry.standalone, text)
+      })
+    const client = runSync(server.openSession({ id, push }))
+    entry = { client, streams: new Map(), standalone: undefined, lastSeen: Date.now(), nextStream: 0, legacySse }
+    sessions.set(id, entry)
+    return entry
+  }
+
+  const closeSession = (id: string, session: HttpSession) => {
+    sessions.delete(id)
+    for (const stream of session.streams.values()) {
+      stream.sink?.end()
+      runFork(eventStore.deleteStream(stream.id))
+    }
+    if (session.standalone !== undefined) {
+      session.standalone.sink?.end()
+      runFork(eventStore.deleteStream(session.standalone.id))
+    }
+    runFork(server.closeSession(session.client))
+  }
+
+  const sweep = () => {
+    const now = Date.now()
+    for (const [id, session] of sessions) {
+      if (now - session.lastSeen > config.sessionIdleTimeoutMs) closeSession(id, session)
+    }
+  }
+
+  // --- requests ----------------------------------------------------------------------------
+
+  const track = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+    inflight.add(fiber)
+    fiber.addObserver(() => inflight.delete(fiber))
+  }
+
+  /** Serves one request; its response goes out as JSON or on an SSE stream it opens. */
+  const serveRequest = (
+    ex: Exchange,
+    request: JsonRpc.Request,
+    run: (outbound: Outbound) => Effect.Effect<string>,
+    session: HttpSession | undefined,
+    headers: Record<string, string>
+  ) => {
+    let stream: Stream | undefined
+    let finished = false
+    const resumable = session !== undefined
+
+    const ensureStream = (): Stream => {
+      if (stream !== undefined) return stream
+      stream = session !== undefined
+        ? newStream(session)
+        : { id: `x${crypto.randomUUID()}`, seq: 0, sink: undefined, done: false }
+      attach(stream, ex.openStream({ ...SSE_HEADERS, ...headers }), resumable)
+      return stream
+    }
+    const send = (text: string) =>
+      Effect.sync(() => {
+        if (!finished) emit(ensureStream(), text)
+      })
+    const outbound: Outbound = {
+      notify: (method, params) => send(JsonRpc.notificationText(method, params)),
+      request: (method, params) =>
+        session === undefined
+          ? Effect.fail(new (JsonRpcInvalid())({ message: "Server-to-client requests need a session" }))
+          : session.client.request(send, method, params),
+      closeStream: Effect.sync(() => {
+        const s = ensureStream()
+        s.sink?.end()
+        s.sink = undefined
+      })
+    }
+
+    if (config.responseMode === "sse") ensureStream()
+    const fiber = runFork(run(outbound))
+    track(fiber)
+    session?.client.track(request.id, fiber)
+    ex.onAbort(() => {
+      // A dropped JSON response, or an SSE stream nobody can resume, cancels the request.
+      if (stream === undefined || !resumable) fiber.unsafeInterruptAsFork(fiber.id())
+      else if (stream.sink !== undefined) stream.sink = undefined
+    })
+    fiber.addObserver((exit) => {
+      session?.client.untrack(request.id)
+      finished = true
+      if (!Exit.isSuccess(exit)) {
+        if (stream !== undefined) {
+          if (session !== undefined) finishStream(session, stream)
+          else stream.sink?.end()
+        } else ex.respond(499, {})
+        return
+      }
+      if (stream === undefined) return ex.respond(200, { ...JSON_HEADERS, ...headers }, exit.value)
+      emit(stream, exit.value)
+      if (session !== undefined) finishStream(session, stream)
+      else stream.sink?.end()
+    })
+  }
+
+  const protocolHeader = (ex: Exchange): Version.ProtocolVersion | undefined | false => {
+    const value = ex.header("mcp-protocol-version")
+    if (value === undefined) return undefined
+    return Version.isSupported(value) ? value : false
+  }
+
+  const handlePost = (ex: Exchange) => {
+    if (!(ex.header("content-type") ?? "").toLowerCase().includes("application/json")) {
+      return fail(ex, 415, -32600, "Unsupported Media Type: Content-Type must be application/json")
+    }
+    const accept = ex.header("accept")
+    if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
+      return fail(ex, 406, -32600, "Not Acceptable: Accept must list application/json and text/event-stream")
+    }
+    const version = protocolHeader(ex)
+    if (version === false) {
+      return fail(
+        ex,
+        400,
+        -32600,
+        `Bad Request: unsupported MCP-Protocol-Version ${ex.header("mcp-protocol-version")} (supported: ${
+          Version.supported.join(", ")
+        })`
+      )
+    }
+    ex.readBody(config.maxBodyBytes, (body) => {
+      if (body === "aborted") return
+      if (body === "too-large") {
+        return fail(ex, 413, -32600, `Payload Too Large: the body exceeds ${config.maxBodyBytes} bytes`)
+      }
+      const decoded = JsonRpc.decode(body)
+      if (Either.isLeft(decoded)) {
+        return ex.respond(400, JSON_HEADERS, JsonRpc.errorText(decoded.left.id, decoded.left.error))
+      }
+      const message = decoded.right
+      if (message._tag === "Single" && message.message._tag === "Request" && message.message.method === "initialize") {
+        return initialize(ex, message.message)
+      }
+      if (!config.sessions) return serveStateless(ex, message, version ?? "2025-03-26")
+      const session = sessionOf(ex)
+      if (session === undefined) return
+      if (message._tag === "Batch") return serveBatch(ex, session, message.items)
+      const single = message.message
+      if (single._tag !== "Request") {
+        runFork(server.receive(session.client, single))
+        return ex.respond(202, {})
+      }
+      serveRequest(ex, single, (outbound) => server.handleLegacy(session.client, single, outbound), session, {})
+    })
+  }
+
+  const sessionOf = (ex: Exchange): HttpSession | undefined => {
+    const id = ex.header("mcp-session-id")
+    if (id === undefined) {
+      fail(ex, 400, -32600, "Bad Request: Mcp-Session-Id header is required")
+      return undefined
+    }
+    const session = sessions.get(id)
+    if (session === undefined) {
+      fail(ex, 404, -32001, "Session not found: initialize a new session")
+      return undefined
+    }
+    session.lastSeen = Date.now()
+    return session
+  }
+
+  const initialize = (ex: Exchange, request: JsonRpc.Request) => {
+    if (!config.sessions) {
+      const client = runSync(server.openSession({ id: crypto.randomUUID(), push: () => Effect.void }))
+      return serveRequest(ex, request, (outbound) =>
+        Effect.ensuring(server.handleLegacy(client, request, outbound), server.closeSession(client)), undefined, {})
+    }
+    if (sessions.size >= config.maxSessions) sweep()
+    if (sessions.size >= config.maxSessions) {
+      return fail(ex, 503, -32000, "Service Unavailable: too many sessions", { "retry-after": "5" })
+    }
+    const session = openSession(false)
+    serveRequest(
+      ex,
+      request,
+      (outbound) => server.handleLegacy(session.client, request, outbound),
+      session,
+      { "mcp-session-id": session.client.id }
+    )
+  }
+
+  const serveStateless = (ex: Exchange, decoded: JsonRpc.Decoded, version: Version.ProtocolVersion) => {
+    if (decoded._tag === "Batch") {
+      return fail(ex, 400, -32600, "JSON-RPC batches need a session in this server's stateless mode")
+    }
+    const message = decoded.message
+    if (message._tag !== "Request") return ex.respond(202, {})
+    serveRequest(ex, message, (outbound) =>
+      server.handle(message, {
+        meta: {
+          protocolVersion: version,
+          clientCapabilities: {},
+          clientInfo: undefined,
+          logLevel: undefined,
+          progressToken: undefined,
+          traceparent: ex.header("traceparent"),
+          tracestate: ex.header("tracestate"),
+          principal: undefined,
+          sessionId: undefined
+        },
+        outbound,
+        session: undefined
+      }), undefined, {})
+  }
+
+  const serveBatch = (
+    ex: Exchange,
+    session: HttpSession,
+    items: ReadonlyArray<Either.Either<JsonRpc.Message, JsonRpc.Invalid>>
+  ) => {
+    const version = runSync(Ref.get(session.client.state)).protocolVersion
+    if (!Version.allowsBatch(version)) {
+      return fail(ex, 400, -32600, `JSON-RPC batches are not supported in protocol version ${version}`)
+    }
+    // Messages a batch's requests send travel on the standalone stream.
+    const outbound: Outbound = {
+      notify: (method, params) => session.client.push(JsonRpc.notificationText(method, params)),
+      request: (method, params) => session.client.request(session.client.push, method, params),
+      closeStream: Effect.void
+    }
+    const answers: Array<string> = []
+    const requests: Array<JsonRpc.Request> = []
+    for (const item of items) {
+      if (Either.isLeft(item)) answers.push(JsonRpc.errorText(item.left.id, item.left.error))
+      else if (item.right._tag === "Request") requests.push(item.right)
+      else runFork(server.receive(session.client, item.right))
+    }
+    if (requests.length === 0 && answers.length === 0) return ex.respond(202, {})
+    const fiber = runFork(
+      Effect.forEach(requests, (r) => server.handleLegacy(session.client, r, outbound), { concurrency: "unbounded" })
+    )
+    track(fiber)
+    ex.onAbort(() => fiber.unsafeInterruptAsFork(fiber.id()))
+    fiber.addObserver((exit) => {
+      if (Exit.isSuccess(exit)) answers.push(...exit.value)
+      ex.respond(200, JSON_HEADERS, `[${answers.join(",")}]`)
+    })
+  }
+
+  const handleGet = (ex: Exchange) => {
+    if (!accepts(ex.header("accept"), "text/event-stream")) {
+      return fail(ex, 406, -32600, "Not Acceptable: Accept must list text/event-stream")
+    }
+    if (!config.sessions || !config.standaloneStream) {
+      return fail(ex, 405, -32600, "Method Not Allowed: this server has no standalone SSE stream", { allow: "POST" })
+    }
+    const session = sessionOf(ex)
+    if (session === undefined) return
+    const lastEventId = ex.header("last-event-id")
+    if (lastEventId !== undefined) {
+      const replay = runSync(eventStore.replayAfter(lastEventId))
+      const stream = replay === undefined
+        ? undefined
+        : replay.streamId === session.standalone?.id
+        ? session.standalone
+        : session.streams.get(replay.streamId)
+      if (replay !== undefined && replay.streamId.startsWith(session.client.id)) {
+        const sink = ex.openStream(SSE_HEADERS)
+        for (const event of replay.events) {
+          if (event.data !== "") sink.write(encodeEvent(event.id, event.data))
+        }
+        if (stream === undefined || stream.done) return sink.end()
+        stream.sink?.end()
+        stream.sink = sink
+        const stop = keepAlive(sink)
+        ex.onAbort(() => {
+          stop()
+          if (stream.sink === sink) stream.sink = undefined
+        })
+        return
+      }
+    }
+    if (session.standalone?.sink !== undefined) {
+      return fail(ex, 409, -32600, "Conflict: this session already has an open SSE stream")
+    }
+    const stream = session.standalone ?? newStream(session)
+    session.standalone = stream
+    const sink = ex.openStream(SSE_HEADERS)
+    attach(stream, sink, true)
+    const stop = keepAlive(sink)
+    ex.onAbort(() => {
+      stop()
+      if (stream.sink === sink) stream.sink = undefined
+    })
+  }
+
+  const handleDelete = (ex: Exchange) => {
+    if (!config.sessions) return fail(ex, 405, -32600, "Method Not Allowed: no sessions", { allow: "POST" })
+    const session = sessionOf(ex)
+    if (session === undefined) return
+    closeSession(session.client.id, session)
+    ex.respond(200, {})
+  }
+
+  // --- 2024-11-05 HTTP+SSE ---------------------------------------------------------------------
+
+  const handleLegacySseOpen = (ex: Exchange, messagesPath: string) => {
+    const session = openSession(true)
+    const stream = newStream(session)
+    session.standalone = stream
+    const sink = ex.openStream(SSE_HEADERS)
+    stream.sink = sink
+    sink.write(Sse.encoder.write({
+      _tag: "Event",
+      event: "endpoint",
+      id: undefined,
+      data: `${messagesPath}?sessionId=${session.client.id}`
+    }))
+    const stop = keepAlive(sink)
+    ex.onAbort(() => {
+      stop()
+      closeSession(session.client.id, session)
+    })
+  }
+
+  const handleLegacySseMessage = (ex: Exchange) => {
+    const id = ex.query.get("sessionId")
+    const session = id === null ? undefined : sessions.get(id)
+    if (session === undefined || !session.legacySse) return fail(ex, 404, -32001, "Session not found")
+    ex.readBody(config.maxBodyBytes, (body) => {
+      if (body === "aborted") return
+      if (body === "too-large") return fail(ex, 413, -32600, "Payload Too Large")
+      const decoded = JsonRpc.decode(body)
+      if (Either.isLeft(decoded)) return fail(ex, 400, decoded.left.error.code, decoded.left.error.message)
+      ex.respond(202, {})
+      const push = session.client.push
+      const messages = decoded.right._tag === "Single"
+        ? [Either.right(decoded.right.message)]
+        : decoded.right.items
+      for (const item of messages) {
+        if (Either.isLeft(item)) {
+          runFork(push(JsonRpc.errorText(item.left.id, item.left.error)))
+          continue
+        }
+        const message = item.right
+        if (message._tag !== "Request") {
+          runFork(server.receive(session.client, message))
+          continue
+        }
+        const outbound: Outbound = {
+          notify: (method, params) => push(JsonRpc.notificationText(method, params)),
+          request: (method, params) => session.client.request(push, method, params),
+          closeStream: Effect.void
+        }
+        const fiber = runFork(Effect.flatMap(server.handleLegacy(session.client, message, outbound), push))
+        track(fiber)
+        session.client.track(message.id, fiber)
+        fiber.addObserver(() => session.client.untrack(message.id))
+      }
+    })
+  }
+
+  // --- entry -----------------------------------------------------------------------------------
+
+  const handle = (ex: Exchange): boolean => {
+    const isMcp = ex.path === config.path
+    const isLegacySse = config.legacySse && (ex.path === "/sse" || ex.path === "/messages")
+    if (!isMcp && !isLegacySse) return false
+    const rejection = Security.check(config.security, ex.header("host"), ex.header("origin"))
+    if (rejection !== undefined) return (fail(ex, 403, -32600, `Forbidden: ${rejection}`), true)
+    if (draining) {
+      return (fail(ex, 503, -32000, "Service Unavailable: the server is shutting down", { "retry-after": "1" }), true)
+    }
+    if (isLegacySse) {
+      if (ex.path === "/sse" && ex.method === "GET") handleLegacySseOpen(ex, "/messages")
+      else if (ex.path === "/messages" && ex.method === "POST") handleLegacySseMessage(ex)
+      else fail(ex, 405, -32600, "Method Not Allowed")
+      return true
+    }
+    switch (ex.method) {
+      case "POST":
+        handlePost(ex)
+        break
+      case "GET":
+        handleGet(ex)
+        break
+      case "DELETE":
+        handleDelete(ex)
+        break
+      default:
+        fail(ex, 405, -32600, "Method Not Allowed", { allow: "GET, POST, DELETE" })
+    }
+    return true
+  }
+
+  /** Stop accepting, wait for requests in flight (up to `timeout`), then end every session. */
+  const drain = (timeout: import("effect/Duration").DurationInput) =>
+    Effect.gen(function*() {
+      draining = true
+      yield* Effect.suspend(function loop(): Effect.Effect<void> {
+        return inflight.size === 0 ? Effect.void : Effect.zipRight(Fiber.awaitAll([...inflight]), Effect.suspend(loop))
+      }).pipe(Effect.timeout(timeout), Effect.ignore)
+      yield* Effect.forEach([...inflight], Fiber.interrupt, { discard: true })
+      for (const [id, session] of sessions) closeSession(id, session)
+    })
+
+  return {
+    handle,
+    drain,
+    sweep,
+    sessionCount: () => sessions.size,
+    isDraining: () => draining
+  }
+}
+
+// Lazily bound to avoid a cycle between the protocol and transport modules at load time.
+import * as McpError from "../../protocol/McpError.js"
+const JsonRpcInvalid = () => McpError.InvalidRequest
