@@ -345,7 +345,7 @@ class Bench {
         return undefined
       }
       if (contender.stdio === undefined) return fail("no stdio transport")
-      const unavailable = contender.unavailable()
+      const unavailable = contender.unavailable("stdio")
       if (unavailable !== undefined) return fail(unavailable)
       const running = spawnContender(contender, { transport: "stdio", env: {} })
       try {

@@ -95,7 +95,7 @@ export const smoke = async (options: SmokeOptions = {}): Promise<ReadonlyArray<S
     for (const transport of transports) {
       const start = Date.now()
       const program = transport === "http" ? contender.http : contender.stdio
-      const skip = program === undefined ? `no ${transport} program` : contender.unavailable()
+      const skip = program === undefined ? `no ${transport} program` : contender.unavailable(transport)
       let result: SmokeResult
       if (skip !== undefined) {
         result = { contender: contender.id, transport, status: "skipped", reason: skip, ms: 0 }

@@ -27,8 +27,8 @@ export interface Contender {
     readonly modern: boolean
   }
   readonly stdio?: { readonly script: string; readonly args: ReadonlyArray<string> }
-  /** Why it cannot run at all on this checkout, if it cannot. */
-  readonly unavailable: () => string | undefined
+  /** Why it cannot run on this checkout (over this transport), if it cannot. */
+  readonly unavailable: (transport?: "http" | "stdio") => string | undefined
 }
 
 const needs = (folder: string) => (): string | undefined =>
@@ -61,9 +61,9 @@ export const ours = (dialect: Dialect): Contender => ({
   node: process.execPath,
   http: { script: OURS_HTTP, statelessDialect: dialect, modern: true },
   stdio: { script: OURS_STDIO, args: [] },
-  unavailable: () =>
-    !existsSync(OURS_HTTP)
-      ? "not built yet (examples/demo/http.ts is missing)"
+  unavailable: (transport = "http") =>
+    !existsSync(transport === "http" ? OURS_HTTP : OURS_STDIO)
+      ? `not built yet (${relative(ROOT_DIR, transport === "http" ? OURS_HTTP : OURS_STDIO)} is missing)`
       : !hasNodeModules(ROOT_DIR)
       ? "node_modules is absent at the root (run npm install)"
       : undefined
@@ -76,7 +76,7 @@ export const plain: Contender = {
   cwd: BENCH_DIR,
   node: process.execPath,
   http: { script: join(PEERS_DIR, "plain-http.ts"), statelessDialect: "legacy", modern: false },
-  stdio: { script: join(PEERS_DIR, "plain-stdio.ts"), args: [] },
+  stdio: { script: join(PEERS_DIR, "plain-stdio.ts"), args: ["--stdio"] },
   unavailable: needs(BENCH_DIR)
 }
 

@@ -190,6 +190,10 @@ export type McpError =
   | HeaderMismatch
   | InternalError
 
+// "elicitation.url" → { elicitation: { url: {} } }: the shape -32021 data carries.
+const capabilityObject = (path: string): Record<string, unknown> =>
+  path.split(".").reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), {})
+
 /**
  * The only tag-to-code map: what each failure looks like on the wire in a revision.
  *
@@ -213,7 +217,7 @@ export const toErrorObject = (error: McpError, version: Version.ProtocolVersion)
         : { code: -32002, message: error.message, data: { uri: error.uri } }
     case "MissingClientCapability":
       return Version.isModern(version)
-        ? { code: -32021, message: error.message, data: { requiredCapabilities: [error.capability] } }
+        ? { code: -32021, message: error.message, data: { requiredCapabilities: capabilityObject(error.capability) } }
         : { code: -32600, message: error.message }
     case "ClientError":
       return { code: -32603, message: `The client answered ${error.method} with an error: ${error.message}` }
@@ -226,7 +230,7 @@ export const toErrorObject = (error: McpError, version: Version.ProtocolVersion)
       return {
         code: -32022,
         message: error.message,
-        data: { supported: Version.supported, requested: error.requested }
+        data: { supported: [Version.modern], requested: error.requested }
       }
     case "HeaderMismatch":
       return { code: -32020, message: error.message }

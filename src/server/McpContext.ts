@@ -61,6 +61,26 @@ export interface Progress {
 }
 
 /**
+ * Options of a server-to-client request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InputOptions {
+  /**
+   * The key of this request in a 2026-07-28 `InputRequiredResult` (`inputRequests`).
+   * Defaults to the method and the call's position in the handler, which is stable as long
+   * as the handler asks in the same order on every round.
+   */
+  readonly key?: string
+  /**
+   * A raw JSON Schema to send as `requestedSchema` instead of the one derived from the
+   * Schema (for `default`s, enums with titles and other annotations the derivation does not emit).
+   */
+  readonly requestedSchema?: Record<string, unknown>
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -86,12 +106,13 @@ export class McpContext extends Context.Tag("turbomcp/McpContext")<McpContext, {
   /** Form-mode elicitation: asks the user for a value shaped by `schema` and decodes the answer. */
   readonly elicit: <A, I extends Record<string, unknown>>(
     message: string,
-    schema: Schema.Schema<A, I>
+    schema: Schema.Schema<A, I>,
+    options?: InputOptions
   ) => Effect.Effect<ElicitResult<A>, ClientRequestError>
   /** URL-mode elicitation (2025-11-25 and later). */
-  readonly elicitUrl: (options: ElicitUrlOptions) => Effect.Effect<ElicitResult<void>, ClientRequestError>
+  readonly elicitUrl: (options: ElicitUrlOptions & InputOptions) => Effect.Effect<ElicitResult<void>, ClientRequestError>
   /** `sampling/createMessage`. */
-  readonly sample: (params: McpSchema.CreateMessageParams) => Effect.Effect<McpSchema.CreateMessageResult, ClientRequestError>
+  readonly sample: (params: McpSchema.CreateMessageParams, options?: InputOptions) => Effect.Effect<McpSchema.CreateMessageResult, ClientRequestError>
   /**
    * Closes this request's SSE stream early so the client reconnects and resumes with
    * `Last-Event-ID` (SEP-1699); the response still arrives. A no-op on stdio and JSON responses.

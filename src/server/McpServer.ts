@@ -8,6 +8,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as JsonRpc from "../protocol/JsonRpc.js"
 import type * as McpSchema from "../protocol/McpSchema.js"
@@ -50,6 +51,40 @@ export interface Options {
   readonly pageSize?: number
   /** How long a server-to-client request (elicitation, sampling, roots) may wait, in ms; default 5 minutes. */
   readonly clientRequestTimeout?: number
+  /**
+   * Key that authenticates MRTR `requestState` (HMAC-SHA256). Default: random per process;
+   * give every node of a cluster the same key so a retry may land on any of them.
+   */
+  readonly requestStateKey?: Redacted.Redacted<string>
+  /** How long a `requestState` stays valid, in ms; default 10 minutes. */
+  readonly requestStateTtl?: number
+  /** Cache hints of the 2026-07-28 revision; defaults: lists 60 s public, reads 0 private, discover 1 h public. */
+  readonly cacheHints?: {
+    readonly lists?: CacheHint
+    readonly read?: CacheHint
+    readonly discover?: CacheHint
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CacheHint {
+  readonly ttlMs?: number
+  readonly scope?: "public" | "private"
+}
+
+/**
+ * A response ready to send, with its JSON-RPC error code when it is an error (the
+ * HTTP transport derives the status of modern responses from it).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Reply {
+  readonly text: string
+  readonly errorCode: number | undefined
 }
 
 /**
@@ -80,6 +115,8 @@ export class McpServer extends Context.Tag("turbomcp/McpServer")<McpServer, {
   ) => Effect.Effect<string>
   /** Serves one request whose metadata the caller established; answers with the response text. */
   readonly handle: (request: JsonRpc.Request, env: internalDispatcher.Env) => Effect.Effect<string>
+  /** Serves one 2026-07-28 request: envelope in `_meta`, no session; MRTR, discover and listen. */
+  readonly handleModern: (request: JsonRpc.Request, outbound: Outbound, extras?: RequestExtras) => Effect.Effect<Reply>
   /** Handles a notification or a response a legacy session's client sent. */
   readonly receive: (session: ClientSession, message: JsonRpc.Notification | JsonRpc.Response) => Effect.Effect<void>
   /** A new session with the server's settings; it receives broadcasts until `close`d. */
@@ -92,6 +129,8 @@ export class McpServer extends Context.Tag("turbomcp/McpServer")<McpServer, {
   readonly notifyResourceUpdated: (uri: string) => Effect.Effect<void>
   /** The number of sessions open now. */
   readonly sessionCount: () => number
+  /** The number of open `subscriptions/listen` streams. */
+  readonly listenerCount: () => number
 }>() {}
 
 /**

@@ -14,9 +14,14 @@ import type * as McpError from "../protocol/McpError.js"
  */
 export interface Outbound {
   readonly notify: (method: string, params: unknown) => Effect.Effect<void>
+  /**
+   * A server-to-client request. `key` names it within the request for the 2026-07-28
+   * revision's multi round-trip requests (`inputRequests`); legacy transports ignore it.
+   */
   readonly request: (
     method: string,
-    params: unknown
+    params: unknown,
+    key?: string
   ) => Effect.Effect<unknown, McpError.ClientError | McpError.ClientTimeout | McpError.InvalidRequest>
   /**
    * Closes the request's SSE stream early; the client resumes with `Last-Event-ID`

@@ -84,10 +84,25 @@ export interface Tool<out R = never> {
   readonly inputSchema: Record<string, unknown>
   /** Output JSON Schema when the tool has a success Schema. */
   readonly outputSchema: Record<string, unknown> | undefined
+  /**
+   * Parameters mirrored into `Mcp-Param-*` HTTP headers (SEP-2243), declared with the
+   * `x-mcp-header` JSON Schema keyword, e.g.
+   * `Schema.String.annotations({ jsonSchema: { "x-mcp-header": "Region" } })`.
+   */
+  readonly headerParams: ReadonlyArray<HeaderParam>
   /** Decodes arguments with a decoder compiled when the tool was made. */
   readonly decode: (args: unknown) => Effect.Effect<unknown, string>
   /** Runs the handler on decoded arguments and shapes its result. */
   readonly run: (params: unknown) => Effect.Effect<McpSchema.CallToolResult, unknown, R | McpContext>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface HeaderParam {
+  readonly header: string
+  readonly path: ReadonlyArray<string>
 }
 
 /**

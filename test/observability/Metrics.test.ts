@@ -138,7 +138,8 @@ describe("Metrics", () => {
         "Job latency"
       )
       yield* Metric.incrementBy(jobs.pipe(Metric.tagged("queue", "mail")), 3)
-      yield* Metric.increment(jobs.pipe(Metric.tagged("queue", "sms")))
+      const smsJobs = jobs.pipe(Metric.tagged("queue", "sms"))
+      yield* Metric.increment(smsJobs)
       yield* Metric.set(queueDepth.pipe(Metric.tagged("queue", "mail")), 7)
       yield* Metric.update(latency.pipe(Metric.tagged("queue", "mail")), 0.05)
       yield* Metrics.recordRequest("tools/call", "success", 0.01, "send")

@@ -170,10 +170,14 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
               : Effect.fail(new McpError.InvalidParams({ message })),
           onSuccess: (decoded) =>
             tool.run(decoded).pipe(
-              Effect.catchAllCause((cause) =>
-                Cause.isInterruptedOnly(cause)
-                  ? Effect.failCause(cause as Cause.Cause<never>)
-                  : Effect.as(
+              Effect.catchAllCause((cause) => {
+                if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+                // Protocol failures raised through the context (a missing client capability, a
+                // malformed client answer) stay protocol errors; the tool's own failures become
+                // results the model can read.
+                const failure = Cause.failureOption(cause)
+                if (failure._tag === "Some" && isMcpError(failure.value)) return Effect.fail(failure.value)
+                return Effect.as(
                     Cause.isFailure(cause) ? Effect.void : Effect.logError(`Tool ${call.name} died`, cause),
                     {
                       content: [{
@@ -185,7 +189,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
                       isError: true
                     } as McpSchema.CallToolResult
                   )
-              ),
+              }),
               Effect.map((result) => shape.callToolResult(result, version))
             )
         })
@@ -303,5 +307,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     return Effect.provideService(effect, McpContext.McpContext, ctx)
   }
 
-  return { dispatch, serverInfoFor, capabilitiesFor, methods: Object.keys(table) }
+  const knows = (method: string) => Object.hasOwn(table, method)
+
+  return { dispatch, serverInfoFor, capabilitiesFor, knows }
 }

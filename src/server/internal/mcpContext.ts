@@ -77,13 +77,28 @@ export const make = (options: {
   const require = (path: ReadonlyArray<string>, capability: string) =>
     hasCapability(meta, path) ? Effect.void : Effect.fail(new McpError.MissingClientCapability({ capability }))
 
-  const elicit = <A, I extends Record<string, unknown>>(message: string, schema: Schema.Schema<A, I>) =>
+  // Default keys: the method and the call's position, stable across MRTR rounds.
+  const counters: Record<string, number> = {}
+  const keyOf = (prefix: string, options?: McpContext.InputOptions) => {
+    if (options?.key !== undefined) return options.key
+    const n = counters[prefix] ?? 0
+    counters[prefix] = n + 1
+    return `${prefix}-${n}`
+  }
+
+  const elicit = <A, I extends Record<string, unknown>>(
+    message: string,
+    schema: Schema.Schema<A, I>,
+    options?: McpContext.InputOptions
+  ) =>
     require(["elicitation"], "elicitation").pipe(
-      Effect.zipRight(outbound.request("elicitation/create", {
-        ...(Version.hasIcons(meta.protocolVersion) ? { mode: "form" } : {}),
-        message,
-        requestedSchema: requestedSchemaOf(schema)
-      })),
+      Effect.zipRight(Effect.suspend(() =>
+        outbound.request("elicitation/create", {
+          ...(Version.hasIcons(meta.protocolVersion) ? { mode: "form" } : {}),
+          message,
+          requestedSchema: options?.requestedSchema ?? requestedSchemaOf(schema)
+        }, keyOf("elicitation", options))
+      )),
       Effect.flatMap((answer) => Effect.mapError(decodeElicitResult(answer), badAnswer("elicitation/create"))),
       Effect.flatMap((answer): Effect.Effect<McpContext.ElicitResult<A>, McpError.InvalidParams> =>
         answer.action === "accept"
@@ -95,25 +110,32 @@ export const make = (options: {
       )
     )
 
-  const elicitUrl = (opts: McpContext.ElicitUrlOptions) =>
+  const elicitUrl = (opts: McpContext.ElicitUrlOptions & McpContext.InputOptions) =>
     require(["elicitation", "url"], "elicitation.url").pipe(
-      Effect.zipRight(outbound.request("elicitation/create", { mode: "url", ...opts })),
+      Effect.zipRight(Effect.suspend(() =>
+        outbound.request("elicitation/create", {
+          mode: "url",
+          message: opts.message,
+          url: opts.url,
+          elicitationId: opts.elicitationId
+        }, keyOf("elicitation", opts))
+      )),
       Effect.flatMap((answer) => Effect.mapError(decodeElicitResult(answer), badAnswer("elicitation/create"))),
       Effect.map((answer): McpContext.ElicitResult<void> =>
         answer.action === "accept" ? { action: "accept", content: undefined } : { action: answer.action }
       )
     )
 
-  const sample = (params: McpSchema.CreateMessageParams) =>
+  const sample = (params: McpSchema.CreateMessageParams, options?: McpContext.InputOptions) =>
     require(["sampling"], "sampling").pipe(
-      Effect.zipRight(outbound.request("sampling/createMessage", params)),
+      Effect.zipRight(Effect.suspend(() => outbound.request("sampling/createMessage", params, keyOf("sampling", options)))),
       Effect.flatMap((answer) =>
         Effect.mapError(decodeCreateMessageResult(answer), badAnswer("sampling/createMessage"))
       )
     )
 
   const listRoots = require(["roots"], "roots").pipe(
-    Effect.zipRight(outbound.request("roots/list", {})),
+    Effect.zipRight(Effect.suspend(() => outbound.request("roots/list", {}, keyOf("roots")))),
     Effect.flatMap((answer) => Effect.mapError(decodeListRootsResult(answer), badAnswer("roots/list"))),
     Effect.map((answer) => answer.roots)
   )

@@ -23,6 +23,22 @@ export const toResult = (output: Tool.Output): McpSchema.CallToolResult => {
   return output as McpSchema.CallToolResult
 }
 
+// SEP-2243: properties reachable from the root through `properties` chains only.
+const headerParamsOf = (schema: Record<string, unknown>, path: ReadonlyArray<string> = []): Array<Tool.HeaderParam> => {
+  const properties = schema.properties
+  if (typeof properties !== "object" || properties === null) return []
+  const found: Array<Tool.HeaderParam> = []
+  for (const [name, property] of Object.entries(properties as Record<string, Record<string, unknown>>)) {
+    if (typeof property !== "object" || property === null) continue
+    const header = property["x-mcp-header"]
+    if (typeof header === "string" && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(header)) {
+      found.push({ header, path: [...path, name] })
+    }
+    found.push(...headerParamsOf(property, [...path, name]))
+  }
+  return found
+}
+
 /** @internal */
 export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any, never> | undefined>(
   name: string,
@@ -30,6 +46,7 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any
 ): Tool.Builder<P, S> => ({
   handle: <E, R>(handler: (params: any) => Effect.Effect<any, E, R>) => {
     const parameters = toSchema(options.parameters)
+    const inputSchema = objectJsonSchema(parameters)
     const decodeParams = Schema.decodeUnknown(parameters, { errors: "all", onExcessProperty: "ignore" })
     const success = options.success
     const encodeSuccess = success === undefined ? undefined : Schema.encode(success)
@@ -58,7 +75,8 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any
       annotations: options.annotations,
       icons: options.icons,
       _meta: options._meta,
-      inputSchema: objectJsonSchema(parameters),
+      inputSchema,
+      headerParams: headerParamsOf(inputSchema),
       outputSchema: success === undefined ? undefined : objectJsonSchema(success),
       decode,
       run

@@ -12,6 +12,7 @@ import * as Runtime from "effect/Runtime"
 import * as readline from "node:readline"
 import * as Lifecycle from "../../lifecycle/Lifecycle.js"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
+import * as Modern from "../../protocol/Modern.js"
 import * as Version from "../../protocol/Version.js"
 import type { ClientSession } from "../../server/ClientSession.js"
 import { McpServer } from "../../server/McpServer.js"
@@ -56,7 +57,12 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     }
 
     const serve = (request: JsonRpc.Request, onDone: (text: string | undefined) => void) => {
-      const fiber = runFork(server.handleLegacy(session, request, outbound))
+      // Each message picks its era: a modern envelope in `_meta`, or the session's handshake.
+      const fiber = runFork(
+        Modern.claimsModern(request.params)
+          ? Effect.map(server.handleModern(request, outbound), (reply) => reply.text)
+          : server.handleLegacy(session, request, outbound)
+      )
       inflight.add(fiber)
       session.track(request.id, fiber)
       fiber.addObserver((exit) => {

@@ -10,10 +10,11 @@ import * as crypto from "node:crypto"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
 import * as Version from "../../protocol/Version.js"
 import type { ClientSession } from "../../server/ClientSession.js"
-import type { McpServer } from "../../server/McpServer.js"
+import type * as McpServer from "../../server/McpServer.js"
 import type { Outbound } from "../../server/Outbound.js"
 import type { EventStore } from "../EventStore.js"
 import type { Exchange, SseSink } from "./exchange.js"
+import * as ModernHttp from "./modernHttp.js"
 import * as Security from "./security.js"
 
 /** @internal */
@@ -33,6 +34,8 @@ export interface Config {
 
 interface Stream {
   readonly id: string
+  /** Resumable streams (legacy sessions) number and store their events; modern ones do not. */
+  readonly resumable: boolean
   seq: number
   sink: SseSink | undefined
   done: boolean
@@ -61,12 +64,15 @@ const encodeEvent = (id: string | undefined, data: string) => Sse.encoder.write(
 // and an SSE event without a data line is never dispatched, so this one is written out.
 const primingEvent = (id: string, retryMs: number) => `id: ${id}\nretry: ${retryMs}\ndata: \n\n`
 
+const legacyStatus = () => 200
+const asReply = (text: string): McpServer.Reply => ({ text, errorCode: undefined })
+
 const accepts = (header: string | undefined, type: string) =>
   header !== undefined && (header.includes(type) || header.includes("*/*"))
 
 /** @internal */
 export const make = (options: {
-  readonly server: McpServer["Type"]
+  readonly server: McpServer.McpServer["Type"]
   readonly runtime: Runtime.Runtime<never>
   readonly eventStore: EventStore["Type"]
   readonly config: Config
@@ -85,12 +91,19 @@ export const make = (options: {
   // --- streams -----------------------------------------------------------------------------
 
   const newStream = (session: HttpSession): Stream => {
-    const stream: Stream = { id: `${session.client.id}-${session.nextStream++}`, seq: 0, sink: undefined, done: false }
+    const stream: Stream = {
+      id: `${session.client.id}-${session.nextStream++}`,
+      resumable: true,
+      seq: 0,
+      sink: undefined,
+      done: false
+    }
     session.streams.set(stream.id, stream)
     return stream
   }
 
   const emit = (stream: Stream, data: string) => {
+    if (!stream.resumable) return stream.sink?.write(encodeEvent(undefined, data))
     const id = `${stream.id}.${stream.seq++}`
     runSync(eventStore.append(stream.id, { id, data }))
     stream.sink?.write(encodeEvent(id, data))
@@ -164,11 +177,13 @@ export const make = (options: {
   const serveRequest = (
     ex: Exchange,
     request: JsonRpc.Request,
-    run: (outbound: Outbound) => Effect.Effect<string>,
+    run: (outbound: Outbound) => Effect.Effect<McpServer.Reply>,
     session: HttpSession | undefined,
-    headers: Record<string, string>
+    headers: Record<string, string>,
+    statusOf: (errorCode: number | undefined) => number = legacyStatus
   ) => {
     let stream: Stream | undefined
+    let stopKeepAlive: (() => void) | undefined
     let finished = false
     const resumable = session !== undefined
 
@@ -176,8 +191,10 @@ export const make = (options: {
       if (stream !== undefined) return stream
       stream = session !== undefined
         ? newStream(session)
-        : { id: `x${crypto.randomUUID()}`, seq: 0, sink: undefined, done: false }
-      attach(stream, ex.openStream({ ...SSE_HEADERS, ...headers }), resumable)
+        : { id: "", resumable: false, seq: 0, sink: undefined, done: false }
+      const sink = ex.openStream({ ...SSE_HEADERS, ...headers })
+      attach(stream, sink, resumable)
+      stopKeepAlive = keepAlive(sink)
       return stream
     }
     const send = (text: string) =>
@@ -208,6 +225,7 @@ export const make = (options: {
     })
     fiber.addObserver((exit) => {
       session?.client.untrack(request.id)
+      stopKeepAlive?.()
       finished = true
       if (!Exit.isSuccess(exit)) {
         if (stream !== undefined) {
@@ -216,8 +234,10 @@ export const make = (options: {
         } else ex.respond(499, {})
         return
       }
-      if (stream === undefined) return ex.respond(200, { ...JSON_HEADERS, ...headers }, exit.value)
-      emit(stream, exit.value)
+      if (stream === undefined) {
+        return ex.respond(statusOf(exit.value.errorCode), { ...JSON_HEADERS, ...headers }, exit.value.text)
+      }
+      emit(stream, exit.value.text)
       if (session !== undefined) finishStream(session, stream)
       else stream.sink?.end()
     })
@@ -258,6 +278,9 @@ export const make = (options: {
         return ex.respond(400, JSON_HEADERS, JsonRpc.errorText(decoded.left.id, decoded.left.error))
       }
       const message = decoded.right
+      if (message._tag === "Single" && ModernHttp.isModern(ex, message.message._tag === "Request" ? message.message.params : undefined)) {
+        return serveModern(ex, message.message)
+      }
       if (message._tag === "Single" && message.message._tag === "Request" && message.message.method === "initialize") {
         return initialize(ex, message.message)
       }
@@ -270,8 +293,29 @@ export const make = (options: {
         runFork(server.receive(session.client, single))
         return ex.respond(202, {})
       }
-      serveRequest(ex, single, (outbound) => server.handleLegacy(session.client, single, outbound), session, {})
+      serveRequest(ex, single, (outbound) => Effect.map(server.handleLegacy(session.client, single, outbound), asReply), session, {})
     })
+  }
+
+  const serveModern = (ex: Exchange, message: JsonRpc.Message) => {
+    // Modern clients send no responses and no notifications over HTTP; accept and ignore them.
+    if (message._tag !== "Request") return ex.respond(202, {})
+    const rejection = ModernHttp.check(ex, message, server.registry)
+    if (rejection !== undefined) {
+      return ex.respond(rejection.status, JSON_HEADERS, JsonRpc.errorText(message.id, rejection.error))
+    }
+    serveRequest(
+      ex,
+      message,
+      (outbound) =>
+        server.handleModern(message, outbound, {
+          ...(ex.header("traceparent") === undefined ? {} : { traceparent: ex.header("traceparent")! }),
+          ...(ex.header("tracestate") === undefined ? {} : { tracestate: ex.header("tracestate")! })
+        }),
+      undefined,
+      {},
+      ModernHttp.statusOf
+    )
   }
 
   const sessionOf = (ex: Exchange): HttpSession | undefined => {
@@ -293,7 +337,10 @@ export const make = (options: {
     if (!config.sessions) {
       const client = runSync(server.openSession({ id: crypto.randomUUID(), push: () => Effect.void }))
       return serveRequest(ex, request, (outbound) =>
-        Effect.ensuring(server.handleLegacy(client, request, outbound), server.closeSession(client)), undefined, {})
+        Effect.map(
+          Effect.ensuring(server.handleLegacy(client, request, outbound), server.closeSession(client)),
+          asReply
+        ), undefined, {})
     }
     if (sessions.size >= config.maxSessions) sweep()
     if (sessions.size >= config.maxSessions) {
@@ -303,7 +350,7 @@ export const make = (options: {
     serveRequest(
       ex,
       request,
-      (outbound) => server.handleLegacy(session.client, request, outbound),
+      (outbound) => Effect.map(server.handleLegacy(session.client, request, outbound), asReply),
       session,
       { "mcp-session-id": session.client.id }
     )
@@ -316,7 +363,7 @@ export const make = (options: {
     const message = decoded.message
     if (message._tag !== "Request") return ex.respond(202, {})
     serveRequest(ex, message, (outbound) =>
-      server.handle(message, {
+      Effect.map(server.handle(message, {
         meta: {
           protocolVersion: version,
           clientCapabilities: {},
@@ -330,7 +377,7 @@ export const make = (options: {
         },
         outbound,
         session: undefined
-      }), undefined, {})
+      }), asReply), undefined, {})
   }
 
   const serveBatch = (
