@@ -1,0 +1,90 @@
+/**
+ * An in-memory MCP client for users' own tests: it talks to the `McpServer` in the
+ * test's context without processes or sockets, through the same dispatcher and the
+ * same JSON text a transport would carry. Server-to-client requests (elicitation,
+ * sampling, roots) are answered by handlers the test gives.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+import type * as JsonRpc from "../protocol/JsonRpc.js"
+import type * as McpSchema from "../protocol/McpSchema.js"
+import type * as Version from "../protocol/Version.js"
+import type { McpServer } from "../server/McpServer.js"
+import * as internal from "./internal/testClient.js"
+
+/**
+ * The server answered with a JSON-RPC error.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RpcError extends Data.TaggedError("RpcError")<{
+  readonly code: number
+  readonly message: string
+  readonly data?: unknown
+}> {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Notification {
+  readonly method: string
+  readonly params: Record<string, unknown> | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Legacy revision to initialize with; default 2025-11-25. */
+  readonly protocolVersion?: Version.ProtocolVersion
+  /** Declared client capabilities; derived from the handlers given when absent. */
+  readonly capabilities?: McpSchema.ClientCapabilities
+  readonly onElicit?: (params: Record<string, unknown>) => Effect.Effect<unknown>
+  readonly onSample?: (params: Record<string, unknown>) => Effect.Effect<unknown>
+  readonly onListRoots?: () => Effect.Effect<ReadonlyArray<McpSchema.Root>>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestClient {
+  /** A legacy-session request (after `initialize`). */
+  readonly request: (method: string, params?: Record<string, unknown>) => Effect.Effect<any, RpcError>
+  readonly notify: (method: string, params?: Record<string, unknown>) => Effect.Effect<void>
+  /** `initialize` + `notifications/initialized`. */
+  readonly initialize: Effect.Effect<any, RpcError>
+  readonly callTool: (name: string, args?: Record<string, unknown>) => Effect.Effect<McpSchema.CallToolResult, RpcError>
+  /** A stateless 2026-07-28 request; MRTR rounds are answered with the handlers until complete. */
+  readonly modern: (method: string, params?: Record<string, unknown>) => Effect.Effect<any, RpcError>
+  /** Notifications the server sent on this session, in order. */
+  readonly notifications: Queue.Dequeue<Notification>
+  /** The id a request sent with `requestFiber` would get, for `notifications/cancelled` tests. */
+  readonly nextRequestId: () => JsonRpc.RequestId
+}
+
+/**
+ * Opens a session on the `McpServer` in context; it is closed with the scope.
+ *
+ * @example
+ * import { Effect, Layer } from "effect"
+ * import { McpServer } from "turbomcp-server"
+ * import { TestClient } from "turbomcp-server/testing"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* TestClient.make()
+ *   yield* client.initialize
+ *   return yield* client.callTool("echo", { text: "hi" })
+ * })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Effect.Effect<TestClient, never, McpServer | Scope.Scope> = internal.make
