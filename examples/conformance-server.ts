@@ -8,7 +8,7 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Schema } from "effect"
-import { Completion, Http, Lifecycle, McpServer, Prompt, Registry, Resource, Tool } from "turbomcp-server"
+import { Completion, Http, Lifecycle, McpContext, McpServer, Prompt, Registry, Resource, Tool } from "turbomcp-server"
 
 /** A 1×1 red PNG. */
 const IMG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
@@ -406,6 +406,139 @@ const CustomHeader = Tool.make("test_custom_header", {
   }
 }).handle(({ region }) => Effect.succeed(`Region: ${region}`))
 
+// --- 2026-07-28 multi round-trip requests (input-required-result-* scenarios) --------------------
+// The same `ctx.elicit` / `ctx.sample` / `ctx.listRoots` as above: a server-to-client request on a
+// legacy session, an InputRequiredResult on a modern request. `key` names the input request.
+
+const NameForm = Schema.Struct({ name: Schema.String.annotations({ description: "Your name" }) })
+const ConfirmForm = Schema.Struct({ ok: Schema.Boolean.annotations({ description: "Confirm to continue" }) })
+const ColorForm = Schema.Struct({ color: Schema.String.annotations({ description: "Your favorite color" }) })
+
+const textOf = (result: { readonly content: unknown }) => {
+  const content = result.content as { readonly type?: string; readonly text?: string }
+  return content.type === "text" ? content.text ?? "" : JSON.stringify(result.content)
+}
+const accepted = <A>(answer: { readonly action: string; readonly content?: A }): A | undefined =>
+  answer.action === "accept" ? answer.content : undefined
+
+const InputElicitation = Tool.make("test_input_required_result_elicitation", {
+  description: "Asks for the user's name by elicitation (key user_name)"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const answer = yield* ctx.elicit("What is your name?", NameForm, { key: "user_name" })
+    return `Hello, ${accepted(answer)?.name ?? "stranger"}!`
+  })
+)
+
+const InputSampling = Tool.make("test_input_required_result_sampling", {
+  description: "Asks the client's model a question by sampling"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const result = yield* ctx.sample({
+      messages: [{ role: "user", content: Tool.text("What is the capital of France?") }],
+      maxTokens: 100
+    }, { key: "capital_question" })
+    return `The model said: ${textOf(result)}`
+  })
+)
+
+const InputListRoots = Tool.make("test_input_required_result_list_roots", {
+  description: "Lists the client's roots"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const roots = yield* ctx.listRoots
+    return `Roots: ${roots.map((root) => root.uri).join(", ") || "(none)"}`
+  })
+)
+
+const InputRequestState = Tool.make("test_input_required_result_request_state", {
+  description: "Asks for a confirmation; the answer travels back with the request state"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const answer = yield* ctx.elicit("Continue?", ConfirmForm, { key: "confirm" })
+    return accepted(answer)?.ok === true ? "state-ok: confirmed" : "state-ok: not confirmed"
+  })
+)
+
+const InputMultiple = Tool.make("test_input_required_result_multiple_inputs", {
+  description: "Asks for a name, a model answer and the roots at once"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const [answer, sample, roots] = yield* Effect.all([
+      ctx.elicit("What is your name?", NameForm, { key: "user_name" }),
+      ctx.sample({ messages: [{ role: "user", content: Tool.text("Say hello") }], maxTokens: 50 }, { key: "greeting" }),
+      ctx.listRoots
+    ], { concurrency: "unbounded" })
+    return `name=${accepted(answer)?.name ?? "?"}, model=${textOf(sample)}, roots=${roots.length}`
+  })
+)
+
+const InputMultiRound = Tool.make("test_input_required_result_multi_round", {
+  description: "Asks for a name, then for a favorite color"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const name = accepted(yield* ctx.elicit("What is your name?", NameForm, { key: "user_name" }))?.name ?? "stranger"
+    const color = accepted(yield* ctx.elicit(`Hello ${name}, what is your favorite color?`, ColorForm, {
+      key: "favorite_color"
+    }))?.color ?? "none"
+    return `${name} likes ${color}`
+  })
+)
+
+const InputTamperedState = Tool.make("test_input_required_result_tampered_state", {
+  description: "Asks for a confirmation; a tampered request state is rejected"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const answer = yield* ctx.elicit("Continue?", ConfirmForm, { key: "confirm" })
+    return accepted(answer)?.ok === true ? "confirmed" : "not confirmed"
+  })
+)
+
+// Asks only for what the request's client capabilities declare.
+const InputCapabilities = Tool.make("test_input_required_result_capabilities", {
+  description: "Asks for each kind of input the client declared (elicitation, sampling, roots)"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const caps = ctx.meta.clientCapabilities
+    const asks: Array<Effect.Effect<string, McpContext.ClientRequestError>> = []
+    if (caps.elicitation !== undefined) {
+      asks.push(Effect.map(ctx.elicit("What is your name?", NameForm, { key: "user_name" }), (a) => `name=${accepted(a)?.name}`))
+    }
+    if (caps.sampling !== undefined) {
+      asks.push(Effect.map(
+        ctx.sample({ messages: [{ role: "user", content: Tool.text("Say hello") }], maxTokens: 50 }, { key: "greeting" }),
+        (r) => `model=${textOf(r)}`
+      ))
+    }
+    if (caps.roots !== undefined) asks.push(Effect.map(ctx.listRoots, (roots) => `roots=${roots.length}`))
+    const answers = yield* Effect.all(asks, { concurrency: "unbounded" })
+    return answers.length === 0 ? "The client declared no input capabilities" : answers.join(", ")
+  })
+)
+
+const InputPrompt = Prompt.make("test_input_required_result_prompt", {
+  title: "Prompt With Input",
+  description: "A prompt that asks the user for context before it answers"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const answer = yield* ctx.elicit(
+      "What context should the prompt use?",
+      Schema.Struct({ context: Schema.String.annotations({ description: "Context for the prompt" }) }),
+      { key: "user_context" }
+    )
+    return `Use this context: ${accepted(answer)?.context ?? "(none)"}`
+  })
+)
+
 // --- the server ---------------------------------------------------------------------------------
 
 /** Every definition of the fixture; `test_simple_text` stays first in tools/list. */
@@ -430,10 +563,18 @@ const ConformanceLive = Layer.mergeAll(
     LoggingTool,
     TriggerToolChange,
     TriggerPromptChange,
-    CustomHeader
+    CustomHeader,
+    InputElicitation,
+    InputSampling,
+    InputListRoots,
+    InputRequestState,
+    InputMultiple,
+    InputMultiRound,
+    InputTamperedState,
+    InputCapabilities
   ),
   McpServer.resources(StaticText, StaticBinary, WatchedResource, TemplateData),
-  McpServer.prompts(SimplePrompt, PromptWithArguments, PromptWithEmbeddedResource, PromptWithImage)
+  McpServer.prompts(SimplePrompt, PromptWithArguments, PromptWithEmbeddedResource, PromptWithImage, InputPrompt)
 )
 
 const ServerLive = McpServer.layer({ name: "mcp-conformance-test-server", version: "1.0.0" })

@@ -11,13 +11,20 @@
  * @example
  * ```ts
  * import { Effect } from "effect"
+ * import { NodeRuntime } from "@effect/platform-node"
  * import { CircuitBreaker, Health } from "turbomcp-server"
+ *
+ * const fetchInvoice = (id: string) =>
+ *   Effect.tryPromise(() => fetch(`http://127.0.0.1:8080/invoices/${id}`).then((res) => res.json()))
  *
  * const program = Effect.gen(function*() {
  *   const breaker = yield* CircuitBreaker.make({ name: "billing-api", failureThreshold: 3, resetAfter: "10 seconds" })
  *   yield* CircuitBreaker.registerHealth(breaker)
  *   const invoice = yield* fetchInvoice("inv_1").pipe(CircuitBreaker.withCircuitBreaker(breaker))
+ *   yield* Effect.log(invoice)
  * }).pipe(Effect.scoped, Effect.provide(Health.layer()))
+ *
+ * NodeRuntime.runMain(program)
  * ```
  *
  * @since 0.1.0

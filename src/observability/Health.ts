@@ -10,16 +10,21 @@
  * ```ts
  * import { Effect, Layer } from "effect"
  * import { NodeRuntime } from "@effect/platform-node"
+ * import { Redis } from "ioredis"
  * import { Health } from "turbomcp-server"
  *
+ * const redis = new Redis("redis://127.0.0.1:6379")
+ *
  * const Checks = Layer.mergeAll(
- *   Health.check("cache", Health.redis(redisClient), { critical: false, timeout: "1 second" }),
- *   Health.checkScoped("event-loop", Health.eventLoopDelay(), { liveness: true })
+ *   Health.check("redis", Health.redis(redis), { critical: false, timeout: "1 second" }),
+ *   Health.check("disk", Health.diskSpace("/var/lib/app")),
+ *   Health.checkScoped("event-loop", Health.eventLoopDelay(), { liveness: true }),
+ *   Health.check("queue", Effect.succeed(Health.degraded("backlog above 1000")), { critical: false })
  * )
  *
  * const program = Effect.gen(function*() {
  *   const report = yield* Health.ready
- *   yield* Effect.log(report.status._tag)
+ *   yield* Effect.log(Health.toJson(report))
  * })
  *
  * NodeRuntime.runMain(program.pipe(Effect.provide(Checks.pipe(Layer.provideMerge(Health.layer())))))

@@ -14,6 +14,7 @@
  * @example
  * ```ts
  * import { Effect, Metric } from "effect"
+ * import { NodeRuntime } from "@effect/platform-node"
  * import { Metrics } from "turbomcp-server"
  *
  * const jobs = Metric.counter("app_jobs_total", { incremental: true })
@@ -25,7 +26,7 @@
  *   yield* Effect.log(text)
  * })
  *
- * Effect.runFork(program.pipe(Effect.provide(Metrics.layerPrometheus())))
+ * NodeRuntime.runMain(program.pipe(Effect.provide(Metrics.layerPrometheus())))
  * ```
  *
  * @since 0.1.0
@@ -104,7 +105,8 @@ export class McpMetrics extends Context.Tag("turbomcp/Metrics/McpMetrics")<McpMe
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options?: MetricsOptions): McpMetrics["Type"] => internal.make(options)
+export const make = (options?: MetricsOptions): Effect.Effect<McpMetrics["Type"]> =>
+  Effect.sync(() => internal.make(options))
 
 /**
  * @since 0.1.0
@@ -127,8 +129,7 @@ export const defaultBuckets: ReadonlyArray<number> = internal.defaultBuckets
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options?: MetricsOptions): Layer.Layer<McpMetrics> =>
-  Layer.sync(McpMetrics, () => make(options))
+export const layer = (options?: MetricsOptions): Layer.Layer<McpMetrics> => Layer.effect(McpMetrics, make(options))
 
 /**
  * @since 0.1.0

@@ -8,6 +8,8 @@
  *
  * @since 0.1.0
  */
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
@@ -100,6 +102,29 @@ export interface HttpEndpoint {
  */
 export const serve: (options?: Options) => Effect.Effect<HttpEndpoint, never, McpServer | EventStore | Scope.Scope> =
   internal.serve
+
+/**
+ * The same endpoint as an `@effect/platform` `HttpApp`, to mount in your own `HttpRouter`
+ * (convenient; slower than `serve`'s plain node:http listener). Paths other than the MCP
+ * endpoint answer 404. Closing the scope drains requests in flight.
+ *
+ * @example
+ * import { HttpRouter } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Http } from "turbomcp-server"
+ *
+ * const router = Effect.map(Http.toHttpApp(), (mcp) => HttpRouter.empty.pipe(HttpRouter.all("/mcp", mcp)))
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toHttpApp: (
+  options?: Options
+) => Effect.Effect<
+  HttpApp.Default<never, HttpServerRequest.HttpServerRequest>,
+  never,
+  McpServer | EventStore | Scope.Scope
+> = internal.toHttpApp
 
 /**
  * `serve` as a layer, with the in-memory `EventStore` unless one is provided.

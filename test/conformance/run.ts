@@ -10,13 +10,14 @@
  *   2025-11-25 in each; the spec version picks the wire schema and the raw probes' version).
  *   Every legacy scenario must pass.
  * - Modern run: every server scenario of `--requirements 2026-07-28` (scored, pending and the
- *   tasks extension) plus the skills extension, each forced onto the 2026-07-28 wire, one CLI per
- *   scenario so they run in parallel. Failures listed in expected-failures.yml (the CLI's baseline
- *   format, applied to this run only) are tolerated; a listed scenario or check that passes is
- *   stale and fails the run, so the list only shrinks.
+ *   tasks extension) plus the skills extension, all on the 2026-07-28 wire: `--suite all
+ *   --spec-version 2026-07-28` covers the scored and pending ones, and each extension scenario
+ *   runs forced in its own CLI, in parallel with the suites. Failures listed in
+ *   expected-failures.yml (the CLI's baseline format, applied to this run only) are tolerated;
+ *   a listed scenario or check that passes is stale and fails the run, so the list only shrinks.
  * - A scenario fails when any check is FAILURE or WARNING (the CLI's baseline rule).
  *
- * Environment: CONFORMANCE_CONCURRENCY (CLI processes at once, default 6),
+ * Environment: CONFORMANCE_CONCURRENCY (CLI processes at once, default 4),
  * CONFORMANCE_ONLY=legacy|modern (one side only), CONFORMANCE_SCENARIO=<name> (one scenario).
  * Each run's logs and checks.json files are kept under test/conformance/results/<timestamp>/.
  */
@@ -174,7 +175,12 @@ const readOutcomes = (dir: string, job: Job, cliOutput: string): Array<Outcome> 
       found.set(scenario, { scenario, version: job.version, checks: [], error: `no results (${tail || "no output"})` })
     }
   }
-  return [...found.values()]
+  // The order `conformance list` gives, then anything else the CLI ran.
+  const order = (o: Outcome) => {
+    const i = job.scenarios.indexOf(o.scenario)
+    return i === -1 ? job.scenarios.length : i
+  }
+  return [...found.values()].sort((a, b) => order(a) - order(b))
 }
 
 const pool = async <A, B>(items: ReadonlyArray<A>, concurrency: number, f: (a: A) => Promise<B>) => {
@@ -259,7 +265,7 @@ const main = async (): Promise<number> => {
   ensureInstalled()
   const only = process.env.CONFORMANCE_ONLY
   const single = process.env.CONFORMANCE_SCENARIO
-  const concurrency = Number(process.env.CONFORMANCE_CONCURRENCY ?? 6)
+  const concurrency = Number(process.env.CONFORMANCE_CONCURRENCY ?? 4)
   const stamp = new Date().toISOString().replace(/[:.]/g, "-")
   const outDir = path.join(here, "results", stamp)
   fs.mkdirSync(outDir, { recursive: true })
@@ -271,28 +277,26 @@ const main = async (): Promise<number> => {
   const serverStarting = startFixture(port, path.join(outDir, "fixture.log"))
   serverStarting.catch(() => undefined)
 
+  // Suites run their scenarios one after another in one CLI process, which is far cheaper than
+  // a process per scenario; what no suite covers (the extensions) runs one CLI per scenario.
+  const wanted = (s: string) => single === undefined || s === single
+  const suiteJob = (label: string, version: string, scenarios: ReadonlyArray<string>, timeout: number): Job => ({
+    label,
+    version,
+    args: single === undefined
+      ? ["--suite", "all", "--spec-version", version, "--timeout", String(timeout)]
+      : ["--scenario", single, "--spec-version", version],
+    scenarios,
+    timeoutMs: 150_000
+  })
   const jobs: Array<Job> = []
-  if (only !== "modern") {
-    for (const version of LEGACY_VERSIONS) {
-      const scenarios = (await listScenarios(["--server", "--spec-version", version]))
-        .filter((s) => single === undefined || s === single)
-      if (scenarios.length === 0) continue
-      // Legacy scenarios finish in seconds (server-sse-polling, the slowest, reads for at most 15 s).
-      jobs.push({
-        label: `legacy ${version}`,
-        version,
-        args: single === undefined
-          ? ["--suite", "all", "--spec-version", version, "--timeout", "20000"]
-          : ["--scenario", single, "--spec-version", version],
-        scenarios,
-        timeoutMs: 150_000
-      })
-    }
-  }
   if (only !== "legacy") {
-    const modern = [...await listScenarios(["--requirements", MODERN]), ...SKILLS]
-      .filter((s) => single === undefined || s === single)
-    for (const scenario of modern) {
+    const [suite, required] = await Promise.all([
+      listScenarios(["--server", "--spec-version", MODERN]),
+      listScenarios(["--requirements", MODERN])
+    ])
+    if (suite.some(wanted)) jobs.push(suiteJob(MODERN, MODERN, suite.filter(wanted), 20_000))
+    for (const scenario of [...required, ...SKILLS].filter((s) => !suite.includes(s) && wanted(s))) {
       jobs.push({
         label: scenario,
         version: MODERN,
@@ -301,6 +305,14 @@ const main = async (): Promise<number> => {
         timeoutMs: 75_000
       })
     }
+  }
+  if (only !== "modern") {
+    const lists = await Promise.all(LEGACY_VERSIONS.map((v) => listScenarios(["--server", "--spec-version", v])))
+    LEGACY_VERSIONS.forEach((version, i) => {
+      const scenarios = lists[i]!.filter(wanted)
+      // Legacy scenarios finish in seconds (server-sse-polling, the slowest, reads for at most 15 s).
+      if (scenarios.length > 0) jobs.splice(1, 0, suiteJob(`legacy ${version}`, version, scenarios, 20_000))
+    })
   }
   if (jobs.length === 0) {
     await serverStarting.then(stopFixture, () => undefined)
@@ -311,7 +323,7 @@ const main = async (): Promise<number> => {
   let outcomes: Array<Outcome>
   try {
     const perJob = await pool(jobs, concurrency, async (job) => {
-      const dir = path.join(outDir, job.version, job.scenarios.length === 1 ? job.scenarios[0]! : "suite")
+      const dir = path.join(outDir, job.version, job.args[0] === "--suite" ? "suite" : job.scenarios[0]!)
       fs.mkdirSync(dir, { recursive: true })
       const { output } = await runCli(["server", "--url", url, ...job.args, "-o", dir], path.join(dir, "cli.log"), job.timeoutMs)
       return readOutcomes(dir, job, output)
@@ -325,6 +337,7 @@ const main = async (): Promise<number> => {
   const cells = new Map<string, Map<string, Verdict>>()
   const problems: Array<string> = []
   let expected = 0
+  outcomes.sort((a, b) => COLUMNS.indexOf(a.version) - COLUMNS.indexOf(b.version))
   for (const outcome of outcomes) {
     const { notes, verdict } = judge(outcome, outcome.version === MODERN ? baseline : undefined)
     if (!cells.has(outcome.scenario)) cells.set(outcome.scenario, new Map())

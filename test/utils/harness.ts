@@ -12,11 +12,10 @@ type Outbound = Parameters<McpServer.McpServer["Type"]["handleLegacy"]>[2]
 export const serverOptions: McpServer.Options = { name: "test-server", version: "1.2.3" }
 
 /** McpServer + Registry with `registrations` on top (e.g. `McpServer.tools(...)`). */
-export const serverLayer = (
-  registrations: Layer.Layer<never, never, any> = Layer.empty,
+export const serverLayer = <R = never>(
+  registrations: Layer.Layer<never, never, R> = Layer.empty as Layer.Layer<never, never, R>,
   options: McpServer.Options = serverOptions
-) =>
-  (registrations as Layer.Layer<never>).pipe(Layer.provideMerge(McpServer.layer(options)))
+) => registrations.pipe(Layer.provideMerge(McpServer.layer(options)))
 
 let sessionCounter = 0
 

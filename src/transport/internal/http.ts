@@ -1,5 +1,8 @@
 /** @internal */
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -11,6 +14,7 @@ import { McpServer } from "../../server/McpServer.js"
 import * as EventStore from "../EventStore.js"
 import type * as Http from "../Http.js"
 import { fromNode } from "./nodeExchange.js"
+import * as PlatformExchange from "./platformExchange.js"
 import * as Security from "./security.js"
 import * as StreamableHttp from "./streamableHttp.js"
 
@@ -43,6 +47,22 @@ export const config = (options: Http.Options): StreamableHttp.Config => {
     security: { allowedHosts, allowedOrigins }
   }
 }
+
+/** @internal */
+export const toHttpApp = (options: Http.Options = {}) =>
+  Effect.gen(function*() {
+    const server = yield* McpServer
+    const eventStore = yield* EventStore.EventStore
+    const runtime = yield* Effect.runtime<never>()
+    const endpoint = StreamableHttp.make({ server, runtime, eventStore, config: config(options) })
+    yield* Effect.addFinalizer(() => endpoint.drain(options.drainTimeout ?? "30 seconds"))
+    return Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const { abort, exchange, response } = yield* PlatformExchange.make(request, runtime)
+      if (!endpoint.handle(exchange)) return HttpServerResponse.empty({ status: 404 })
+      return yield* Effect.onInterrupt(Deferred.await(response), () => Effect.sync(abort))
+    })
+  })
 
 /** @internal */
 export const serve = (options: Http.Options = {}) =>

@@ -1,0 +1,82 @@
+import { assert, describe, it } from "@effect/vitest"
+import { McpError, Version } from "turbomcp-server"
+
+describe("Version", () => {
+  it("speaks the four legacy revisions and the modern one", () => {
+    assert.deepStrictEqual([...Version.legacy], ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"])
+    assert.strictEqual(Version.latestLegacy, "2025-11-25")
+    assert.strictEqual(Version.modern, "2026-07-28")
+    assert.deepStrictEqual([...Version.supported], ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"])
+  })
+
+  it.each(["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"])("initialize answers a supported %s with itself", (v) => {
+    assert.strictEqual(Version.negotiate(v), v)
+  })
+
+  it.each([
+    ["an unknown date", "1999-01-01"],
+    ["a future date", "2099-12-31"],
+    ["the modern revision (never negotiated by initialize)", "2026-07-28"],
+    ["an older draft", "2024-10-07"],
+    ["a number", 20250618],
+    ["nothing", undefined],
+    ["an empty string", ""]
+  ])("initialize answers %s with the latest legacy revision", (_name, requested) => {
+    assert.strictEqual(Version.negotiate(requested), "2025-11-25")
+  })
+
+  it("guards", () => {
+    assert.isTrue(Version.isSupported("2026-07-28"))
+    assert.isFalse(Version.isSupported("2024-10-07"))
+    assert.isFalse(Version.isSupported(null))
+    assert.isTrue(Version.isLegacy("2024-11-05"))
+    assert.isFalse(Version.isLegacy("2026-07-28"))
+  })
+
+  it("feature gates follow the revision that introduced each feature", () => {
+    const table = Version.supported.map((v) => ({
+      v,
+      batch: Version.allowsBatch(v),
+      annotations: Version.hasToolAnnotations(v),
+      audio: Version.hasAudio(v),
+      structured: Version.hasStructuredOutput(v),
+      icons: Version.hasIcons(v),
+      modern: Version.isModern(v)
+    }))
+    assert.deepStrictEqual(table, [
+      { v: "2026-07-28", batch: false, annotations: true, audio: true, structured: true, icons: true, modern: true },
+      { v: "2025-11-25", batch: false, annotations: true, audio: true, structured: true, icons: true, modern: false },
+      { v: "2025-06-18", batch: false, annotations: true, audio: true, structured: true, icons: false, modern: false },
+      { v: "2025-03-26", batch: true, annotations: true, audio: true, structured: false, icons: false, modern: false },
+      { v: "2024-11-05", batch: false, annotations: false, audio: false, structured: false, icons: false, modern: false }
+    ])
+  })
+})
+
+describe("McpError.toErrorObject", () => {
+  it("maps each failure to its JSON-RPC code on legacy revisions", () => {
+    const v = "2025-06-18" as const
+    const code = (e: McpError.McpError) => McpError.toErrorObject(e, v).code
+    assert.strictEqual(code(new McpError.MethodNotFound({ method: "x" })), -32601)
+    assert.strictEqual(code(new McpError.InvalidParams({ message: "bad" })), -32602)
+    assert.strictEqual(code(new McpError.ToolNotFound({ name: "t" })), -32602)
+    assert.strictEqual(code(new McpError.PromptNotFound({ name: "p" })), -32602)
+    assert.strictEqual(code(new McpError.InvalidRequest({ message: "bad" })), -32600)
+    assert.strictEqual(code(new McpError.NotInitialized({ method: "tools/list" })), -32600)
+    assert.strictEqual(code(new McpError.InternalError({ message: "x" })), -32603)
+    assert.deepStrictEqual(McpError.toErrorObject(new McpError.ResourceNotFound({ uri: "a://b" }), v), {
+      code: -32002,
+      message: "Resource not found: a://b",
+      data: { uri: "a://b" }
+    })
+  })
+
+  it("the modern revision answers unknown resources with -32602", () => {
+    assert.strictEqual(McpError.toErrorObject(new McpError.ResourceNotFound({ uri: "a://b" }), "2026-07-28").code, -32602)
+  })
+
+  it("messages are readable", () => {
+    assert.strictEqual(new McpError.ToolNotFound({ name: "nope" }).message, "Unknown tool: nope")
+    assert.strictEqual(new McpError.MethodNotFound({ method: "x/y" }).message, "Method not found: x/y")
+  })
+})
