@@ -61,7 +61,7 @@ describe("Http.toHttpApp", () => {
           })
         )
         assert.strictEqual(response.status, 415)
-        const body = yield* Effect.promise(() => response.json())
+        const body = (yield* Effect.promise(() => response.json())) as { error: { code: number } }
         assert.strictEqual(body.error.code, -32600)
       }).pipe(Effect.provide(RouterLive)))
 })
