@@ -257,17 +257,6 @@ export const make = (options: {
     if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
       return fail(ex, 406, -32600, "Not Acceptable: Accept must list application/json and text/event-stream")
     }
-    const version = protocolHeader(ex)
-    if (version === false) {
-      return fail(
-        ex,
-        400,
-        -32600,
-        `Bad Request: unsupported MCP-Protocol-Version ${ex.header("mcp-protocol-version")} (supported: ${
-          Version.supported.join(", ")
-        })`
-      )
-    }
     ex.readBody(config.maxBodyBytes, (body) => {
       if (body === "aborted") return
       if (body === "too-large") {
@@ -280,6 +269,21 @@ export const make = (options: {
       const message = decoded.right
       if (message._tag === "Single" && ModernHttp.isModern(ex, message.message._tag === "Request" ? message.message.params : undefined)) {
         return serveModern(ex, message.message)
+      }
+      // Legacy traffic: the header, when present, must name a revision we speak.
+      const version = protocolHeader(ex)
+      if (version === false) {
+        const id = message._tag === "Single" && message.message._tag !== "Notification" ? message.message.id : null
+        return ex.respond(
+          400,
+          JSON_HEADERS,
+          JsonRpc.errorText(id, {
+            code: -32600,
+            message: `Bad Request: unsupported MCP-Protocol-Version ${ex.header("mcp-protocol-version")} (supported: ${
+              Version.supported.join(", ")
+            })`
+          })
+        )
       }
       if (message._tag === "Single" && message.message._tag === "Request" && message.message.method === "initialize") {
         return initialize(ex, message.message)
