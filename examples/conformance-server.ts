@@ -15,6 +15,15 @@ const IMG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwA
 /** A minimal WAV file. */
 const WAV = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA="
 
+/** The text of a sampling answer. */
+const textOf = (result: { readonly content: unknown }) => {
+  const content = result.content as { readonly type?: string; readonly text?: string }
+  return content.type === "text" ? content.text ?? "" : JSON.stringify(result.content)
+}
+/** The content of an accepted elicitation. */
+const accepted = <A>(answer: { readonly action: string; readonly content?: A }): A | undefined =>
+  answer.action === "accept" ? answer.content : undefined
+
 // --- tools: content -----------------------------------------------------------------------------
 
 // First in tools/list on purpose: the header-validation scenarios call tools[0] with `{}`.
@@ -121,8 +130,7 @@ const Sampling = Tool.make("test_sampling", {
       messages: [{ role: "user", content: { type: "text", text: prompt } }],
       maxTokens: 100
     })
-    const content = result.content as { readonly type?: string; readonly text?: string }
-    return `LLM response: ${content.type === "text" ? content.text : JSON.stringify(result.content)}`
+    return `LLM response: ${textOf(result)}`
   }).pipe(Effect.catchAll((error) => Effect.succeed(`Sampling not supported or error: ${error.message}`)))
 )
 
@@ -413,13 +421,6 @@ const CustomHeader = Tool.make("test_custom_header", {
 const NameForm = Schema.Struct({ name: Schema.String.annotations({ description: "Your name" }) })
 const ConfirmForm = Schema.Struct({ ok: Schema.Boolean.annotations({ description: "Confirm to continue" }) })
 const ColorForm = Schema.Struct({ color: Schema.String.annotations({ description: "Your favorite color" }) })
-
-const textOf = (result: { readonly content: unknown }) => {
-  const content = result.content as { readonly type?: string; readonly text?: string }
-  return content.type === "text" ? content.text ?? "" : JSON.stringify(result.content)
-}
-const accepted = <A>(answer: { readonly action: string; readonly content?: A }): A | undefined =>
-  answer.action === "accept" ? answer.content : undefined
 
 const InputElicitation = Tool.make("test_input_required_result_elicitation", {
   description: "Asks for the user's name by elicitation (key user_name)"

@@ -19,7 +19,8 @@
  *
  * Environment: CONFORMANCE_CONCURRENCY (CLI processes at once, default 4),
  * CONFORMANCE_ONLY=legacy|modern (one side only), CONFORMANCE_SCENARIO=<name> (one scenario).
- * Each run's logs and checks.json files are kept under test/conformance/results/<timestamp>/.
+ * Each run's logs and checks.json files are kept under test/conformance/results/<timestamp>/
+ * (the ten latest runs).
  */
 import { spawn, spawnSync } from "node:child_process"
 import type { ChildProcess } from "node:child_process"
@@ -65,6 +66,20 @@ type Verdict = "pass" | "FAIL" | "xfail" | "XPASS"
 
 // --- setup ---------------------------------------------------------------------------------------
 
+// Every process this runner started and that still runs; stopped when the runner is stopped.
+const children = new Set<ChildProcess>()
+const track = <C extends ChildProcess>(child: C): C => {
+  children.add(child)
+  child.once("exit", () => children.delete(child))
+  return child
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const child of children) child.kill("SIGKILL")
+    process.exit(130)
+  })
+}
+
 const ensureInstalled = () => {
   if (fs.existsSync(node24) && fs.existsSync(cli)) return
   console.log("test/conformance: installing the pinned suite and Node 24 (npm ci)")
@@ -95,11 +110,11 @@ const canConnect = (port: number) =>
 
 const startFixture = async (port: number, logFile: string): Promise<ChildProcess> => {
   const log = fs.openSync(logFile, "w")
-  const child = spawn(process.execPath, ["--import", "tsx", fixture], {
+  const child = track(spawn(process.execPath, ["--import", "tsx", fixture], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", log, log]
-  })
+  }))
   let exited = false
   child.once("exit", () => (exited = true))
   const deadline = Date.now() + 60_000
@@ -125,7 +140,7 @@ const stopFixture = (child: ChildProcess) =>
 
 const runCli = (args: ReadonlyArray<string>, logFile: string | undefined, timeoutMs: number) =>
   new Promise<{ readonly code: number | null; readonly output: string }>((resolve) => {
-    const child = spawn(node24, [cli, ...args], { cwd: here, stdio: ["ignore", "pipe", "pipe"] })
+    const child = track(spawn(node24, [cli, ...args], { cwd: here, stdio: ["ignore", "pipe", "pipe"] }))
     const chunks: Array<Buffer> = []
     child.stdout.on("data", (c: Buffer) => chunks.push(c))
     child.stderr.on("data", (c: Buffer) => chunks.push(c))
@@ -267,8 +282,13 @@ const main = async (): Promise<number> => {
   const single = process.env.CONFORMANCE_SCENARIO
   const concurrency = Number(process.env.CONFORMANCE_CONCURRENCY ?? 4)
   const stamp = new Date().toISOString().replace(/[:.]/g, "-")
-  const outDir = path.join(here, "results", stamp)
+  const resultsDir = path.join(here, "results")
+  const outDir = path.join(resultsDir, stamp)
   fs.mkdirSync(outDir, { recursive: true })
+  // Keep the ten latest runs.
+  for (const old of fs.readdirSync(resultsDir).sort().slice(0, -10)) {
+    fs.rmSync(path.join(resultsDir, old), { recursive: true, force: true })
+  }
   const baseline = readBaseline(expectedFailuresFile)
 
   // The fixture compiles and starts while the CLI lists the scenarios.
@@ -289,14 +309,23 @@ const main = async (): Promise<number> => {
     scenarios,
     timeoutMs: 150_000
   })
+  const [suite, required, ...legacyLists] = await Promise.all([
+    listScenarios(["--server", "--spec-version", MODERN]),
+    listScenarios(["--requirements", MODERN]),
+    ...LEGACY_VERSIONS.map((v) => listScenarios(["--server", "--spec-version", v]))
+  ])
+  // The longest runs start first: the 2026-07-28 suite, the legacy suites, then the extensions.
   const jobs: Array<Job> = []
+  if (only !== "legacy" && suite!.some(wanted)) jobs.push(suiteJob(MODERN, MODERN, suite!.filter(wanted), 20_000))
+  if (only !== "modern") {
+    LEGACY_VERSIONS.forEach((version, i) => {
+      const scenarios = legacyLists[i]!.filter(wanted)
+      // Legacy scenarios finish in seconds (server-sse-polling, the slowest, reads for at most 15 s).
+      if (scenarios.length > 0) jobs.push(suiteJob(`legacy ${version}`, version, scenarios, 20_000))
+    })
+  }
   if (only !== "legacy") {
-    const [suite, required] = await Promise.all([
-      listScenarios(["--server", "--spec-version", MODERN]),
-      listScenarios(["--requirements", MODERN])
-    ])
-    if (suite.some(wanted)) jobs.push(suiteJob(MODERN, MODERN, suite.filter(wanted), 20_000))
-    for (const scenario of [...required, ...SKILLS].filter((s) => !suite.includes(s) && wanted(s))) {
+    for (const scenario of [...required!, ...SKILLS].filter((s) => !suite!.includes(s) && wanted(s))) {
       jobs.push({
         label: scenario,
         version: MODERN,
@@ -305,14 +334,6 @@ const main = async (): Promise<number> => {
         timeoutMs: 75_000
       })
     }
-  }
-  if (only !== "modern") {
-    const lists = await Promise.all(LEGACY_VERSIONS.map((v) => listScenarios(["--server", "--spec-version", v])))
-    LEGACY_VERSIONS.forEach((version, i) => {
-      const scenarios = lists[i]!.filter(wanted)
-      // Legacy scenarios finish in seconds (server-sse-polling, the slowest, reads for at most 15 s).
-      if (scenarios.length > 0) jobs.splice(1, 0, suiteJob(`legacy ${version}`, version, scenarios, 20_000))
-    })
   }
   if (jobs.length === 0) {
     await serverStarting.then(stopFixture, () => undefined)
@@ -325,7 +346,9 @@ const main = async (): Promise<number> => {
     const perJob = await pool(jobs, concurrency, async (job) => {
       const dir = path.join(outDir, job.version, job.args[0] === "--suite" ? "suite" : job.scenarios[0]!)
       fs.mkdirSync(dir, { recursive: true })
+      const jobStarted = Date.now()
       const { output } = await runCli(["server", "--url", url, ...job.args, "-o", dir], path.join(dir, "cli.log"), job.timeoutMs)
+      console.log(`ran ${job.label} (${job.scenarios.length} scenarios) in ${((Date.now() - jobStarted) / 1000).toFixed(1)} s`)
       return readOutcomes(dir, job, output)
     })
     outcomes = perJob.flat()
