@@ -4,7 +4,7 @@
  * Contenders whose node_modules (or, for ours, examples/demo) are absent are skipped
  * with the reason printed.
  *
- *   tsx bench/smoke.ts [--only ours,plain] [--transport http|stdio] [--install]
+ *   tsx bench/smoke.ts [--only ours,plain] [--transport http|stdio] [--install] [--compiled]
  *
  * From a test:  import { smoke } from "../bench/smoke.ts"
  *               const results = await smoke({ only: ["ours"] })
@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url"
 import { type Contender, contenders, httpEnv } from "./lib/contenders.ts"
 import { ensureInstalled } from "./lib/install.ts"
 import { NotApplicable, verifyToolCall } from "./lib/mcp.ts"
-import { getFreePort, spawnContender, waitForPort } from "./lib/process.ts"
+import { type Launch, getFreePort, registerCompiled, spawnContender, waitForPort } from "./lib/process.ts"
 import { StdioClient } from "./lib/stdio-client.ts"
 
 export type SmokeTransport = "http" | "stdio"
@@ -37,6 +37,11 @@ export interface SmokeOptions {
   readonly transports?: ReadonlyArray<SmokeTransport>
   /** Run `npm ci` in bench/ and bench/peers-node24/ first when their node_modules is missing. */
   readonly install?: boolean
+  /**
+   * "tsx" (default): `node --import tsx entry.ts`, nothing to build. "compiled": the
+   * esbuild-compiled entries the benchmark runs (needs bench/node_modules for esbuild).
+   */
+  readonly launch?: Launch
   /** Per contender start-and-call limit (default 60 s). */
   readonly timeoutMs?: number
   readonly log?: (line: string) => void
@@ -50,10 +55,11 @@ const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-const once = async (contender: Contender, transport: SmokeTransport, timeoutMs: number): Promise<void> => {
+const once = async (contender: Contender, transport: SmokeTransport, launch: Launch, timeoutMs: number): Promise<void> => {
+  if (launch === "compiled") registerCompiled(await (await import("./lib/build.ts")).compileContender(contender))
   if (transport === "http") {
     const port = await getFreePort()
-    const running = spawnContender(contender, { transport, env: httpEnv("stateless", port), port })
+    const running = spawnContender(contender, { launch, transport, env: httpEnv("stateless", port), port })
     try {
       await withTimeout(
         (async () => {
@@ -67,7 +73,7 @@ const once = async (contender: Contender, transport: SmokeTransport, timeoutMs: 
       await running.stop()
     }
   } else {
-    const running = spawnContender(contender, { transport, env: {} })
+    const running = spawnContender(contender, { launch, transport, env: {} })
     try {
       const client = new StdioClient(running)
       await withTimeout(
@@ -101,7 +107,7 @@ export const smoke = async (options: SmokeOptions = {}): Promise<ReadonlyArray<S
         result = { contender: contender.id, transport, status: "skipped", reason: skip, ms: 0 }
       } else {
         try {
-          await once(contender, transport, options.timeoutMs ?? 60_000)
+          await once(contender, transport, options.launch ?? "tsx", options.timeoutMs ?? 60_000)
           result = { contender: contender.id, transport, status: "ok", ms: Date.now() - start }
         } catch (error) {
           const reason = error instanceof NotApplicable ? error.reason : error instanceof Error ? error.message : String(error)
@@ -130,7 +136,8 @@ if (isMain) {
   const results = await smoke({
     ...(only === undefined ? {} : { only }),
     ...(transport === "http" || transport === "stdio" ? { transports: [transport] } : {}),
-    install: argv.includes("--install")
+    install: argv.includes("--install"),
+    launch: argv.includes("--compiled") ? "compiled" : "tsx"
   })
   const failed = results.filter((r) => r.status === "failed").length
   const ok = results.filter((r) => r.status === "ok").length

@@ -8,7 +8,7 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Schema } from "effect"
-import { Completion, Http, Lifecycle, McpContext, McpServer, Prompt, Registry, Resource, Tool } from "turbomcp-server"
+import { Completion, Http, Lifecycle, McpContext, McpError, McpServer, Prompt, Registry, Resource, Tool } from "turbomcp-server"
 
 /** A 1×1 red PNG. */
 const IMG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
@@ -540,6 +540,91 @@ const InputPrompt = Prompt.make("test_input_required_result_prompt", {
   })
 )
 
+// --- tasks extension (io.modelcontextprotocol/tasks; tasks-* scenarios) --------------------------
+// A tool made with `task` answers a request that declares the extension with a CreateTaskResult and
+// runs on as a task; `ctx.elicit` inside a task becomes the task's input request (`tasks/update`).
+
+const Greet = Tool.make("greet", {
+  description: "Greets someone by name; always answers synchronously",
+  parameters: { name: Schema.String.annotations({ description: "Who to greet" }) }
+}).handle(({ name }) => Effect.succeed(`Hello, ${name}!`))
+
+const SlowCompute = Tool.make("slow_compute", {
+  description: "Works for the given number of seconds; a task when the client supports tasks",
+  parameters: {
+    seconds: Schema.Number.annotations({ description: "How long to work, in seconds" }),
+    label: Schema.optional(Schema.String.annotations({ description: "A label for the result" }))
+  },
+  task: "optional"
+}).handle(({ label, seconds }) =>
+  Effect.as(Effect.sleep(Math.max(0, seconds) * 1000), `Computed ${label ?? "result"} in ${seconds}s`)
+)
+
+const FailingJob = Tool.make("failing_job", {
+  description: "Runs as a task and ends with a tool error (isError)",
+  task: "required"
+}).handle(() => Effect.zipRight(Effect.sleep("1 second"), Effect.fail("The job failed")))
+
+const ProtocolErrorJob = Tool.make("protocol_error_job", {
+  description: "Runs as a task and ends with a JSON-RPC error",
+  task: "required"
+}).handle(() =>
+  Effect.zipRight(
+    Effect.sleep("1 second"),
+    Effect.fail(new McpError.InternalError({ message: "The job hit an internal error" }))
+  )
+)
+
+const ConfirmDelete = Tool.make("confirm_delete", {
+  description: "Runs as a task that asks for confirmation before deleting a file",
+  parameters: { filename: Schema.String.annotations({ description: "The file to delete" }) },
+  task: "required"
+}).handle(({ filename }) =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const answer = yield* ctx.elicit(
+      `Delete ${filename}?`,
+      Schema.Struct({ confirm: Schema.Boolean.annotations({ description: "Confirm the deletion" }) }),
+      { key: "confirm" }
+    )
+    return accepted(answer)?.confirm === true ? `Deleted ${filename}` : `Kept ${filename}`
+  })
+)
+
+const PartialForm = Schema.Struct({
+  name: Schema.String.annotations({ description: "A name" }),
+  confirm: Schema.optional(Schema.Boolean.annotations({ description: "Confirm" }))
+})
+
+const MultiInput = Tool.make("multi_input", {
+  description: "Runs as a task that asks two questions at once",
+  task: "required"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const [first, second] = yield* Effect.all([
+      ctx.elicit("First input?", PartialForm, { key: "first_input" }),
+      ctx.elicit("Second input?", PartialForm, { key: "second_input" })
+    ], { concurrency: "unbounded" })
+    return `Got ${accepted(first)?.name ?? "nothing"} and ${accepted(second)?.name ?? "nothing"}`
+  })
+)
+
+// MRTR first (key user_name), then `ctx.detach`: the final round answers with a CreateTaskResult.
+const ToolWithTask = Tool.make("test_tool_with_task", {
+  description: "Asks for a name, then finishes as a task",
+  task: "required",
+  taskDetach: "manual"
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const answer = yield* ctx.elicit("What is your name?", NameForm, { key: "user_name" })
+    yield* ctx.detach
+    yield* Effect.sleep("500 millis")
+    return `Hello, ${accepted(answer)?.name ?? "stranger"}! Your task is done.`
+  })
+)
+
 // --- the server ---------------------------------------------------------------------------------
 
 /** Every definition of the fixture; `test_simple_text` stays first in tools/list. */
@@ -572,7 +657,14 @@ const ConformanceLive = Layer.mergeAll(
     InputMultiple,
     InputMultiRound,
     InputTamperedState,
-    InputCapabilities
+    InputCapabilities,
+    Greet,
+    SlowCompute,
+    FailingJob,
+    ProtocolErrorJob,
+    ConfirmDelete,
+    MultiInput,
+    ToolWithTask
   ),
   McpServer.resources(StaticText, StaticBinary, WatchedResource, TemplateData),
   McpServer.prompts(SimplePrompt, PromptWithArguments, PromptWithEmbeddedResource, PromptWithImage, InputPrompt)

@@ -27,6 +27,8 @@ export * as Completion from "./server/Completion.js"
 /** @since 0.1.0 */
 export * as Registry from "./server/Registry.js"
 /** @since 0.1.0 */
+export * as TaskStore from "./server/TaskStore.js"
+/** @since 0.1.0 */
 export * as Middleware from "./server/Middleware.js"
 /** @since 0.1.0 */
 export * as RequestMeta from "./server/RequestMeta.js"
@@ -39,4 +41,16 @@ export * as Http from "./transport/Http.js"
 /** @since 0.1.0 */
 export * as EventStore from "./transport/EventStore.js"
 /** @since 0.1.0 */
+export * as Management from "./http/Management.js"
+/** @since 0.1.0 */
+export * as Health from "./observability/Health.js"
+/** @since 0.1.0 */
+export * as CircuitBreaker from "./observability/CircuitBreaker.js"
+/** @since 0.1.0 */
+export * as Metrics from "./observability/Metrics.js"
+/** @since 0.1.0 */
+export * as Tracing from "./observability/Tracing.js"
+/** @since 0.1.0 */
 export * as Lifecycle from "./lifecycle/Lifecycle.js"
+/** @since 0.1.0 */
+export * as SharedServer from "./lifecycle/SharedServer.js"

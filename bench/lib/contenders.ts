@@ -8,6 +8,8 @@ import { join, relative } from "node:path"
 import type { Dialect } from "./mcp.ts"
 import { BENCH_DIR, NODE24_BIN, NODE24_DIR, PEERS_DIR, ROOT_DIR, hasNodeModules } from "./paths.ts"
 
+const PEERS_BUILD = { outDir: join(BENCH_DIR, ".build", "peers"), node: "node20" } as const
+
 export type Role = "ours" | "baseline" | "peer"
 
 export interface Contender {
@@ -27,6 +29,13 @@ export interface Contender {
     readonly modern: boolean
   }
   readonly stdio?: { readonly script: string; readonly args: ReadonlyArray<string> }
+  /** How lib/build.ts compiles its entries: output folder, esbuild target, tsconfig, node_modules to link. */
+  readonly build: {
+    readonly outDir: string
+    readonly node: "node20" | "node24"
+    readonly tsconfig?: string
+    readonly nodeModules?: string
+  }
   /** Why it cannot run on this checkout (over this transport), if it cannot. */
   readonly unavailable: (transport?: "http" | "stdio") => string | undefined
 }
@@ -47,6 +56,7 @@ const peer = (
   node: process.execPath,
   http: { script: join(PEERS_DIR, file), statelessDialect: options.statelessDialect ?? "legacy", modern: options.modern ?? false },
   stdio: options.stdio === false ? undefined : { script: join(PEERS_DIR, file), args: ["--stdio"] },
+  build: PEERS_BUILD,
   unavailable: needs(BENCH_DIR)
 })
 
@@ -61,6 +71,14 @@ export const ours = (dialect: Dialect): Contender => ({
   node: process.execPath,
   http: { script: OURS_HTTP, statelessDialect: dialect, modern: true },
   stdio: { script: OURS_STDIO, args: [] },
+  // Bundled with the root tsconfig (its paths map turbomcp-server to src/); packages resolve
+  // from the root node_modules through a link in the output folder.
+  build: {
+    outDir: join(BENCH_DIR, ".build", "ours"),
+    node: "node20",
+    tsconfig: join(ROOT_DIR, "tsconfig.json"),
+    nodeModules: join(ROOT_DIR, "node_modules")
+  },
   unavailable: (transport = "http") =>
     !existsSync(transport === "http" ? OURS_HTTP : OURS_STDIO)
       ? `not built yet (${relative(ROOT_DIR, transport === "http" ? OURS_HTTP : OURS_STDIO)} is missing)`
@@ -77,6 +95,7 @@ export const plain: Contender = {
   node: process.execPath,
   http: { script: join(PEERS_DIR, "plain-http.ts"), statelessDialect: "legacy", modern: false },
   stdio: { script: join(PEERS_DIR, "plain-stdio.ts"), args: ["--stdio"] },
+  build: PEERS_BUILD,
   unavailable: needs(BENCH_DIR)
 }
 
@@ -88,6 +107,7 @@ export const effect4: Contender = {
   node: NODE24_BIN,
   http: { script: join(NODE24_DIR, "effect4.ts"), statelessDialect: "modern", modern: true },
   stdio: { script: join(NODE24_DIR, "effect4.ts"), args: ["--stdio"] },
+  build: { outDir: join(NODE24_DIR, ".build"), node: "node24" },
   unavailable: () => needs(NODE24_DIR)() ?? (existsSync(NODE24_BIN) ? undefined : "the pinned node 24 binary is absent")
 }
 

@@ -191,20 +191,25 @@ export const checkEcho = (message: JsonRpcMessage): void => {
 }
 
 /** One verified tools/call over HTTP. Returns the answer's content type. */
-export const verifyToolCall = async (port: number, dialect: Dialect, session?: Session): Promise<string> => {
-  const answer = await send(port, toolCallRequest(dialect, 1, session))
+export const verifyToolCall = async (
+  port: number,
+  dialect: Dialect,
+  session?: Session,
+  timeoutMs?: number
+): Promise<string> => {
+  const answer = await send(port, toolCallRequest(dialect, 1, session), timeoutMs)
   checkEcho(responseTo(answer, 1))
   return answer.contentType
 }
 
 /** The initialize handshake of a legacy session; n/a if the server issues no Mcp-Session-Id. */
-export const openSession = async (port: number): Promise<Session> => {
+export const openSession = async (port: number, timeoutMs?: number): Promise<Session> => {
   const init = await send(port, {
     method: "POST",
     path: "/mcp",
     headers: BASE_HEADERS,
     body: rpc(0, "initialize", initializeParams())
-  })
+  }, timeoutMs)
   const message = responseTo(init, 0)
   const sessionId = init.headers.get("mcp-session-id")
   if (sessionId === null) return na("no Mcp-Session-Id sessions (initialize answered without one)")
@@ -235,7 +240,8 @@ export const listAllTools = async (
   port: number,
   dialect: Dialect,
   expectedTools: number,
-  session?: Session
+  session?: Session,
+  timeoutMs?: number
 ): Promise<ToolListing> => {
   const pages: Array<HttpRequestSpec> = []
   const names = new Set<string>()
@@ -243,7 +249,7 @@ export const listAllTools = async (
   let bytes = 0
   for (let page = 0; page < 1_000; page++) {
     const spec = toolsListRequest(dialect, page + 1, cursor, session)
-    const answer = await send(port, spec)
+    const answer = await send(port, spec, timeoutMs)
     bytes += answer.text.length
     const result = responseTo(answer, page + 1).result as { tools?: ReadonlyArray<{ name?: string }>; nextCursor?: string }
     if (!Array.isArray(result?.tools)) return na("tools/list result without tools")
@@ -254,7 +260,7 @@ export const listAllTools = async (
   }
   if (cursor !== undefined) return na("tools/list did not end after 1,000 pages")
   if (names.size < expectedTools || !names.has("echo")) {
-    return na(`tools/list returned ${names.size} tools, expected ${expectedTools} including echo`)
+    return na(`tools/list returned ${names.size} tools, expected ${expectedTools} including echo (BENCH_TOOLS=${expectedTools - 1} not honoured?)`)
   }
   return { pages, toolCount: names.size, bytes }
 }

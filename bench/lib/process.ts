@@ -41,7 +41,22 @@ export const getFreePort = (): Promise<number> =>
     })
   })
 
+/**
+ * How contenders are launched. "compiled" (the default of run.ts): the entries compiled
+ * by lib/build.ts, run as `node file.mjs`. "tsx": `node --import tsx file.ts`.
+ */
+export type Launch = "compiled" | "tsx"
+
+const compiledFiles = new Map<string, string>()
+
+/** Records the files lib/build.ts produced (script -> built file). */
+export const registerCompiled = (files: ReadonlyMap<string, string>): void => {
+  for (const [script, file] of files) compiledFiles.set(script, file)
+}
+
 export interface SpawnOptions {
+  /** Default "tsx". */
+  readonly launch?: Launch
   readonly transport: "http" | "stdio"
   readonly env: Readonly<Record<string, string>>
   readonly port?: number
@@ -52,11 +67,12 @@ export interface SpawnOptions {
 export const spawnContender = (contender: Contender, options: SpawnOptions): Running => {
   const program = options.transport === "http" ? contender.http : contender.stdio
   if (program === undefined) throw new NotApplicable(`no ${options.transport} program`)
+  const compiled = compiledFiles.get(program.script)
+  if (options.launch === "compiled" && compiled === undefined) throw new Error(`${program.script} was not compiled`)
+  const entry = options.launch === "compiled" ? [compiled!] : ["--import", "tsx", program.script]
   const args = [
     ...(options.nodeFlags ?? []),
-    "--import",
-    "tsx",
-    program.script,
+    ...entry,
     ...(options.transport === "stdio" ? (contender.stdio?.args ?? []) : [])
   ]
   const spawnedAt = performance.now()

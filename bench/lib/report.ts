@@ -8,7 +8,15 @@ import { BENCH_DIR, NODE24_BIN, NODE24_DIR, RESULTS_DIR, ROOT_DIR } from "./path
 import { fmtInt, fmtRatio, round } from "./stats.ts"
 
 export type Cell =
-  | { readonly ok: true; readonly value: number; readonly note?: string; readonly detail?: Record<string, unknown> }
+  | {
+    readonly ok: true
+    readonly value: number
+    /** Replaces the rendered absolute figure. */
+    readonly text?: string
+    /** Printed after the figure, e.g. "2026-07-28 request". */
+    readonly note?: string
+    readonly detail?: Record<string, unknown>
+  }
   | { readonly ok: false; readonly reason: string }
 
 /** How a row's ratio is read. "none": absolute figures only. */
@@ -23,16 +31,27 @@ export interface Row {
   readonly cells: Map<string, Cell>
 }
 
+/** Table order: rows print in this order whatever order the scenarios ran in. */
+const ROW_ORDER = ["s1", "s1-latency", "s2", "s3", "s4", "s5", "s5-peak", "s6", "s7"]
+
 export class Report {
-  readonly rows: Array<Row> = []
+  private readonly rowList: Array<Row> = []
+
+  get rows(): ReadonlyArray<Row> {
+    const rank = (key: string) => {
+      const i = ROW_ORDER.indexOf(key)
+      return i === -1 ? ROW_ORDER.length : i
+    }
+    return [...this.rowList].sort((a, b) => rank(a.key) - rank(b.key))
+  }
 
   constructor(readonly contenders: ReadonlyArray<Contender>, readonly baselineId: string) {}
 
   row(key: string, title: string, unit: string, ratio: RatioKind, digits = 0): Row {
-    const existing = this.rows.find((r) => r.key === key)
+    const existing = this.rowList.find((r) => r.key === key)
     if (existing !== undefined) return existing
     const row: Row = { key, title, unit, ratio, digits, cells: new Map() }
-    this.rows.push(row)
+    this.rowList.push(row)
     return row
   }
 
@@ -59,10 +78,13 @@ export class Report {
         if (cell === undefined) return "–"
         if (!cell.ok) return `n/a ${footnote(cell.reason)}`
         const value = row.digits === 0 ? fmtInt(cell.value) : cell.value.toFixed(row.digits)
-        const absolute = `${value} ${row.unit}${cell.note === undefined ? "" : ` ${cell.note}`}`
+        const absolute = cell.text ?? `${value} ${row.unit}`
+        const note = cell.note === undefined ? "" : ` · ${cell.note}`
         const ratio = this.ratioOf(row, c.id)
-        if (ratio === undefined || c.id === this.baselineId) return absolute
-        return row.ratio === "higher" ? `**${fmtRatio(ratio)}** (${absolute})` : `${absolute} (×${fmtRatio(ratio)})`
+        if (ratio === undefined || c.id === this.baselineId) return absolute + note
+        return row.ratio === "higher"
+          ? `**${fmtRatio(ratio)}** (${absolute})${note}`
+          : `${absolute} (×${fmtRatio(ratio)})${note}`
       })
       lines.push(`| ${row.title} | ${cells.join(" | ")} |`)
     }

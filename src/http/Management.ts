@@ -1,7 +1,8 @@
 /**
  * Management routes: liveness and readiness (`/health/live`, `/health/ready`), Prometheus
- * metrics (`/metrics`, optionally behind basic auth) and a `/status` JSON route fed by an
- * effect. Paths are configurable.
+ * metrics (`/metrics`, optionally behind basic auth), the same metrics as JSON
+ * (`/metrics/json`), a `/status` JSON route fed by an effect and a `/config` route that shows
+ * a configuration with its secrets redacted. Paths are configurable.
  *
  * Three ways to serve them:
  * - {@link layer}: on their own port, with `NodeHttpServer`;
@@ -40,6 +41,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as Health from "../observability/Health.js"
 import * as internal from "./internal/management.js"
+import * as internalRedact from "./internal/redact.js"
 
 /**
  * @since 0.1.0
@@ -48,7 +50,7 @@ import * as internal from "./internal/management.js"
 export interface Paths extends internal.Paths {}
 
 /**
- * `/health/live`, `/health/ready`, `/metrics`, `/status`.
+ * `/health/live`, `/health/ready`, `/metrics`, `/metrics/json`, `/status`, `/config`.
  *
  * @since 0.1.0
  * @category constants
@@ -68,6 +70,10 @@ export interface BasicAuth extends internal.BasicAuth {}
  * - `metricsAuth`: basic auth for `/metrics` (answered 401 without it).
  * - `status`: the effect `/status` answers with, as JSON; without it the route is absent. A
  *   failure answers 500 and is logged.
+ * - `config`: the effect `/config` answers with, passed through {@link redact} (with the
+ *   `redact` options); without it the route is absent.
+ * - `metricsJson` (default `true`): serve `/metrics/json`, Effect's metric registry as
+ *   `{ metrics: [...] }` (`Metrics.snapshot`), behind `metricsAuth` like `/metrics`.
  * - `tracing` (default `false`): trace management requests; probes every few seconds are
  *   mostly noise.
  *
@@ -192,3 +198,37 @@ export const layer: <R = never>(
  * @category auth
  */
 export const checkBasicAuth: (header: string | undefined, auth: BasicAuth) => boolean = internal.checkBasicAuth
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RedactOptions extends internalRedact.RedactOptions {}
+
+/**
+ * Keys whose values {@link redact} hides: passwords, secrets, tokens, API and private keys,
+ * credentials, authorization, cookies.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const defaultSecretKeys: RegExp = internalRedact.defaultSecretKeys
+
+/**
+ * A JSON-ready copy of a configuration with its secrets hidden as `"<redacted>"`: `Redacted`
+ * values, string or object values under keys matching `secretKeys`, and passwords in URLs.
+ * Functions are dropped; `Duration`s, `Option`s and dates are made readable.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Management } from "turbomcp-server"
+ *
+ * Management.redact({ redis: "redis://app:hunter2@127.0.0.1:6379", apiKey: "k-123", jwt: Redacted.make("s") })
+ * // { redis: "redis://app:redacted@127.0.0.1:6379", apiKey: "<redacted>", jwt: "<redacted>" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const redact: (value: unknown, options?: RedactOptions) => unknown = internalRedact.redact

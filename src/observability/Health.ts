@@ -41,6 +41,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as SubscriptionRef from "effect/SubscriptionRef"
+import * as Lifecycle from "../lifecycle/Lifecycle.js"
 import * as internal from "./internal/health.js"
 import * as checks from "./internal/healthChecks.js"
 import * as status from "./internal/healthStatus.js"
@@ -228,10 +229,15 @@ export const make: (options?: HealthOptions) => Effect.Effect<Health["Type"]> = 
 /**
  * The `Health` service with no checks; add them with {@link check} layers or {@link register}.
  *
+ * Under `Lifecycle.launch` (or a `SharedServer`), readiness turns 503 as soon as shutdown
+ * starts: the layer registers `setDraining(true)` as a drain hook, which runs before any
+ * transport waits for requests in flight.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options?: HealthOptions): Layer.Layer<Health> => Layer.effect(Health, make(options))
+export const layer = (options?: HealthOptions): Layer.Layer<Health> =>
+  Layer.scoped(Health, Effect.tap(make(options), (health) => Lifecycle.onDrain(health.setDraining(true))))
 
 /**
  * @since 0.1.0

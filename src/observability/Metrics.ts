@@ -37,7 +37,12 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
+import type { McpServer } from "../server/McpServer.js"
+import type { Middleware } from "../server/Middleware.js"
+import type { Registry } from "../server/Registry.js"
+import * as mcpMiddleware from "./internal/mcpMiddleware.js"
 import * as internal from "./internal/metrics.js"
+import * as metricsJson from "./internal/metricsJson.js"
 import * as prometheus from "./internal/prometheus.js"
 
 /**
@@ -77,29 +82,22 @@ export type RequestStatus = internal.RequestStatus
  * `method` should be a known MCP method (the dispatcher passes `"unknown"` for others) and
  * `tool` a registered tool's name, so that clients cannot create series at will.
  *
+ * Gauges whose truth lives elsewhere (the server's session count) are sampled when read:
+ * `addSampler` registers an effect, for the life of the calling scope, that `sample` runs
+ * before every Prometheus scrape and JSON {@link snapshot}. The HTTP transport counts
+ * connections itself (`connectionOpened`/`connectionClosed`) when this service is in its
+ * context.
+ *
  * @since 0.1.0
  * @category services
  */
-export class McpMetrics extends Context.Tag("turbomcp/Metrics/McpMetrics")<McpMetrics, {
-  readonly names: MetricNames
-  readonly recordRequest: (
-    method: string,
-    status: RequestStatus,
-    durationSeconds: number,
-    tool?: string | undefined
-  ) => Effect.Effect<void>
-  readonly recordError: (errorType: string) => Effect.Effect<void>
-  readonly connectionOpened: Effect.Effect<void>
-  readonly connectionClosed: Effect.Effect<void>
-  readonly sessionOpened: Effect.Effect<void>
-  readonly sessionClosed: Effect.Effect<void>
-  readonly unsafeRecordRequest: (
-    method: string,
-    status: RequestStatus,
-    durationSeconds: number,
-    tool?: string | undefined
-  ) => void
-}>() {}
+export const McpMetrics: typeof internal.McpMetrics = internal.McpMetrics
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export type McpMetrics = internal.McpMetrics
 
 /**
  * @since 0.1.0
@@ -279,7 +277,10 @@ export const layerPrometheusExporter = (options?: prometheus.ExporterOptions): L
  * @category layers
  */
 export const layerPrometheus = (options?: PrometheusOptions): Layer.Layer<McpMetrics | Prometheus> =>
-  Layer.merge(layer(options), layerPrometheusExporter(options))
+  Layer.effect(Prometheus, Effect.flatMap(McpMetrics, (metrics) => prometheus.make(options, metrics.sample))).pipe(
+    Layer.provide(prometheus.resourceLayer(options)),
+    Layer.provideMerge(layer(options))
+  )
 
 /**
  * @since 0.1.0
@@ -289,3 +290,80 @@ export const layerPrometheusConfig = (
   options: Config.Config.Wrap<PrometheusOptions>
 ): Layer.Layer<McpMetrics | Prometheus, ConfigError.ConfigError> =>
   Layer.unwrapEffect(Effect.map(Config.unwrap(options), layerPrometheus))
+
+// -----------------------------------------------------------------------------
+// the server's requests
+// -----------------------------------------------------------------------------
+
+/**
+ * The metrics middleware: records every request the dispatcher serves, with its method,
+ * status (`success`, `error` — including a `CallToolResult` with `isError: true` —, or
+ * `cancelled`), duration, and the `tool` label for registered tools only; failures also count
+ * in `errors_total{error_type}` (the failure's tag, or `tool_error`). {@link layerMcp}
+ * registers it; use it directly with `McpServer.middleware` to choose its place.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const middleware: (metrics: McpMetrics["Type"], registry: Registry["Type"]) => Middleware =
+  mcpMiddleware.metricsMiddleware
+
+/**
+ * Records the server's requests: registers {@link middleware} with the server, and samples
+ * `active_sessions` from the server at scrape time. `active_connections` is counted by the HTTP
+ * transport when `McpMetrics` is in its context (provide the metrics layer beneath it).
+ *
+ * Middleware runs in registration order, the first registered outermost, and a layer
+ * registers when it is built: with `Layer.provide`, the layer given as argument is built
+ * first. The recommended order is tracing outermost, then metrics, then your own middleware:
+ *
+ * @example
+ * ```ts
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ * import { Http, Lifecycle, McpServer, Metrics, Middleware, Tracing } from "turbomcp-server"
+ *
+ * const Main = Http.layer({ port: 3000 }).pipe(
+ *   Layer.provide(McpServer.middleware(Middleware.logging)), // innermost
+ *   Layer.provide(Metrics.layerMcp),
+ *   Layer.provide(Tracing.layerMcp),                           // outermost
+ *   Layer.provide(McpServer.layer({ name: "calc", version: "1.0.0" })),
+ *   Layer.provide(Metrics.layerPrometheus()),
+ *   Layer.provide(Tracing.layer({ serviceName: "calc", exporter: "otlp" }))
+ * )
+ *
+ * NodeRuntime.runMain(Lifecycle.launch(Main))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMcp: Layer.Layer<never, never, McpMetrics | Registry | McpServer> = mcpMiddleware.layerMetrics
+
+// -----------------------------------------------------------------------------
+// JSON
+// -----------------------------------------------------------------------------
+
+/**
+ * One series of Effect's metric registry as JSON, for the management routes and
+ * `SharedServer`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MetricJson extends metricsJson.MetricJson {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SnapshotOptions extends metricsJson.SnapshotOptions {}
+
+/**
+ * Every metric in Effect's registry (the server's and users' own), sorted by name, after
+ * running the samplers of the `McpMetrics` in context if any.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const snapshot: (options?: SnapshotOptions) => Effect.Effect<ReadonlyArray<MetricJson>> = metricsJson.snapshot

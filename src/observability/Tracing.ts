@@ -29,6 +29,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
+import type { Middleware } from "../server/Middleware.js"
+import type { Registry } from "../server/Registry.js"
+import * as mcpMiddleware from "./internal/mcpMiddleware.js"
 import * as internal from "./internal/tracing.js"
 
 // -----------------------------------------------------------------------------
@@ -333,3 +336,51 @@ export const withRequestSpan: {
   (options: RequestSpanOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, options: RequestSpanOptions): Effect.Effect<A, E, R>
 } = internal.withRequestSpan
+
+// -----------------------------------------------------------------------------
+// the server's requests
+// -----------------------------------------------------------------------------
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface MiddlewareOptions extends mcpMiddleware.TracingMiddlewareOptions {}
+
+/**
+ * The tracing middleware: runs every request the dispatcher serves in a `server` span named
+ * and attributed per the MCP semantic conventions (`tools/call add`, `mcp.method.name`,
+ * `gen_ai.tool.name`, `mcp.session.id`, `mcp.protocol.version`, `jsonrpc.request.id`,
+ * `error.type`, `rpc.response.status_code`). Its parent is `_meta.traceparent` when the request
+ * carries one, else the HTTP `traceparent` header; the transport's own span, if any, is linked.
+ * Inner middleware and the handler run inside it, so their spans are its children.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const middleware: (options?: MiddlewareOptions) => Middleware = mcpMiddleware.tracingMiddleware
+
+/**
+ * Registers {@link middleware} with the server. Register it first, so that it runs outermost
+ * (see `Metrics.layerMcp` for the order), and provide {@link layer} beneath the transport so
+ * the request fibers export through it.
+ *
+ * @example
+ * ```ts
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ * import { Http, Lifecycle, McpServer, Tracing } from "turbomcp-server"
+ *
+ * const Main = Http.layer({ port: 3000 }).pipe(
+ *   Layer.provide(Tracing.layerMcp),
+ *   Layer.provide(McpServer.layer({ name: "calc", version: "1.0.0" })),
+ *   Layer.provide(Tracing.layer({ serviceName: "calc", exporter: "otlp" }))
+ * )
+ *
+ * NodeRuntime.runMain(Lifecycle.launch(Main))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMcp: Layer.Layer<never, never, Registry> = mcpMiddleware.layerTracing()

@@ -87,14 +87,20 @@ export class NotInitialized extends Schema.TaggedError<NotInitialized>()("NotIni
 }
 
 /**
- * A server-to-client request needs a capability the client did not declare.
+ * A request needs a capability the client did not declare. `capability` names it (a dotted
+ * path such as `elicitation.url`); `requiredCapabilities`, when given, is the
+ * ClientCapabilities object -32021 carries instead of one derived from the path (for names
+ * that contain dots, such as extensions).
  *
  * @since 0.1.0
  * @category errors
  */
 export class MissingClientCapability extends Schema.TaggedError<MissingClientCapability>()(
   "MissingClientCapability",
-  { capability: Schema.String }
+  {
+    capability: Schema.String,
+    requiredCapabilities: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  }
 ) {
   override get message() {
     return `The client does not support ${this.capability}`
@@ -217,7 +223,11 @@ export const toErrorObject = (error: McpError, version: Version.ProtocolVersion)
         : { code: -32002, message: error.message, data: { uri: error.uri } }
     case "MissingClientCapability":
       return Version.isModern(version)
-        ? { code: -32021, message: error.message, data: { requiredCapabilities: capabilityObject(error.capability) } }
+        ? {
+          code: -32021,
+          message: error.message,
+          data: { requiredCapabilities: error.requiredCapabilities ?? capabilityObject(error.capability) }
+        }
         : { code: -32600, message: error.message }
     case "ClientError":
       return { code: -32603, message: `The client answered ${error.method} with an error: ${error.message}` }

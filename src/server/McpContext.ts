@@ -120,6 +120,13 @@ export class McpContext extends Context.Tag("turbomcp/McpContext")<McpContext, {
   readonly closeStream: Effect.Effect<void>
   /** `roots/list`. */
   readonly listRoots: Effect.Effect<ReadonlyArray<McpSchema.Root>, ClientRequestError>
+  /**
+   * Turns the rest of this tool call into a task (the tasks extension, 2026-07-28): the
+   * client gets a `CreateTaskResult` now and the handler goes on detached, its outcome kept
+   * for `tasks/get`. Only for tools made with `task`, called by a request that declares the
+   * extension; a no-op otherwise and when already detached.
+   */
+  readonly detach: Effect.Effect<void>
 }>() {}
 
 /**
@@ -134,4 +141,6 @@ export const make: (options: {
   readonly params: Record<string, unknown> | undefined
   readonly meta: RequestMeta
   readonly outbound: Outbound
+  /** What `detach` does; a no-op when absent. */
+  readonly detach?: Effect.Effect<void> | undefined
 }) => McpContext["Type"] = internal.make

@@ -22,6 +22,8 @@ import type { Prompt } from "./Prompt.js"
 import * as Registry from "./Registry.js"
 import type { RequestMeta } from "./RequestMeta.js"
 import type { Resource, Template } from "./Resource.js"
+import * as internalTasks from "./internal/tasks.js"
+import type { TaskStore } from "./TaskStore.js"
 import type { Tool } from "./Tool.js"
 
 export {
@@ -64,6 +66,19 @@ export interface Options {
     readonly read?: CacheHint
     readonly discover?: CacheHint
   }
+  /** Tasks of the `io.modelcontextprotocol/tasks` extension (tools made with `task`). */
+  readonly tasks?: TaskOptions
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface TaskOptions {
+  /** How long a task is kept (and may run) from its creation, in ms; `null` for ever. Default 1 hour. */
+  readonly ttlMs?: number | null
+  /** The polling interval suggested to clients, in ms; default 1000. */
+  readonly pollIntervalMs?: number
 }
 
 /**
@@ -131,24 +146,31 @@ export class McpServer extends Context.Tag("turbomcp/McpServer")<McpServer, {
   readonly sessionCount: () => number
   /** The number of open `subscriptions/listen` streams. */
   readonly listenerCount: () => number
+  /**
+   * Ends every `subscriptions/listen` stream with its final result, and any later one at once:
+   * transports call it when they start draining, so listen streams do not hold the drain.
+   */
+  readonly closeListeners: Effect.Effect<void>
 }>() {}
 
 /**
  * @since 0.1.0
  * @category constructors
  */
-export const make: (options: Options) => Effect.Effect<McpServer["Type"], never, Registry.Registry | Scope.Scope> =
-  internal.make
+export const make: (
+  options: Options
+) => Effect.Effect<McpServer["Type"], never, Registry.Registry | TaskStore | Scope.Scope> = internal.make
 
 /**
  * The server and its registry. Registration layers (`tools`, `resources`, ...) and a
- * transport layer (`Stdio.layer`, `Http.layer`) need it.
+ * transport layer (`Stdio.layer`, `Http.layer`) need it. Tasks are kept in the `TaskStore`
+ * provided to this layer, else in memory (`TaskStore.layerMemory`).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<McpServer | Registry.Registry> =>
-  Layer.scoped(McpServer, make(options)).pipe(
+  Layer.scoped(McpServer, internalTasks.withDefaultStore(make(options))).pipe(
     Layer.provideMerge(Registry.layer(options.pageSize === undefined ? {} : { pageSize: options.pageSize }))
   )
 

@@ -64,7 +64,26 @@ export interface Options<P extends Parameters, S extends Schema.Schema<any, any,
   readonly annotations?: Annotations
   readonly icons?: ReadonlyArray<McpSchema.Icon>
   readonly _meta?: Record<string, unknown>
+  /**
+   * Makes the tool a task tool (the `io.modelcontextprotocol/tasks` extension, 2026-07-28):
+   * a call whose request declares the extension is answered with a `CreateTaskResult` and the
+   * handler runs detached. Without the extension, `"optional"` runs synchronously and
+   * `"required"` fails with -32021 (legacy revisions: -32600).
+   */
+  readonly task?: TaskSupport
+  /**
+   * When a task tool becomes a task: `"auto"` (default) before its handler starts;
+   * `"manual"` when the handler calls `ctx.detach`, so it may first gather input
+   * synchronously (MRTR) and decide whether to detach at all.
+   */
+  readonly taskDetach?: "auto" | "manual"
 }
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TaskSupport = "optional" | "required"
 
 /**
  * A tool ready to register. `R` is what its handler needs besides `McpContext`.
@@ -90,6 +109,9 @@ export interface Tool<out R = never> {
    * `Schema.String.annotations({ jsonSchema: { "x-mcp-header": "Region" } })`.
    */
   readonly headerParams: ReadonlyArray<HeaderParam>
+  /** Whether calls may (or must) become tasks; `undefined` for ordinary tools. */
+  readonly task: TaskSupport | undefined
+  readonly taskDetach: "auto" | "manual"
   /** Decodes arguments with a decoder compiled when the tool was made. */
   readonly decode: (args: unknown) => Effect.Effect<unknown, string>
   /** Runs the handler on decoded arguments and shapes its result. */

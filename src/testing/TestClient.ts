@@ -14,6 +14,7 @@ import type * as JsonRpc from "../protocol/JsonRpc.js"
 import type * as McpSchema from "../protocol/McpSchema.js"
 import type * as Version from "../protocol/Version.js"
 import type { McpServer } from "../server/McpServer.js"
+import type { TaskStatus } from "../server/TaskStore.js"
 import * as internal from "./internal/testClient.js"
 
 /**
@@ -52,6 +53,30 @@ export interface Options {
 }
 
 /**
+ * Per-request options of a 2026-07-28 request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ModernOptions {
+  /** Client capabilities of this request only, in place of the client's. */
+  readonly capabilities?: McpSchema.ClientCapabilities
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AwaitTaskOptions extends ModernOptions {
+  /** Also stop at these statuses (terminal statuses always stop). */
+  readonly until?: ReadonlyArray<TaskStatus>
+  /** Answer `input_required` with the client's handlers via `tasks/update`; default true. */
+  readonly answerInputs?: boolean
+  /** Pause between polls in ms (on the `Clock`); default the task's `pollIntervalMs`. */
+  readonly interval?: number
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -63,7 +88,19 @@ export interface TestClient {
   readonly initialize: Effect.Effect<any, RpcError>
   readonly callTool: (name: string, args?: Record<string, unknown>) => Effect.Effect<McpSchema.CallToolResult, RpcError>
   /** A stateless 2026-07-28 request; MRTR rounds are answered with the handlers until complete. */
-  readonly modern: (method: string, params?: Record<string, unknown>) => Effect.Effect<any, RpcError>
+  readonly modern: (method: string, params?: Record<string, unknown>, options?: ModernOptions) => Effect.Effect<any, RpcError>
+  /** One 2026-07-28 round: the result as the server gave it, `input_required` included. */
+  readonly modernOnce: (
+    method: string,
+    params?: Record<string, unknown>,
+    options?: ModernOptions
+  ) => Effect.Effect<any, RpcError>
+  /**
+   * Polls `tasks/get` (tasks extension) until the task ends or reaches an `until` status,
+   * answering its input requests with the handlers; gives the last `tasks/get` result.
+   * Pauses on the `Clock`: under `TestClock`, adjust it (or use `it.live`).
+   */
+  readonly awaitTask: (taskId: string, options?: AwaitTaskOptions) => Effect.Effect<any, RpcError>
   /** Notifications the server sent on this session, in order. */
   readonly notifications: Queue.Dequeue<Notification>
   /** The id a request sent with `requestFiber` would get, for `notifications/cancelled` tests. */

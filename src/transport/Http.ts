@@ -6,6 +6,12 @@
  * (SEP-1699), DNS-rebinding protection and body limits are built in; the 2024-11-05
  * HTTP+SSE transport is one option away.
  *
+ * Closing the scope drains: new MCP requests answer 503, `subscriptions/listen` streams end
+ * with their result, requests in flight get `drainTimeout` to finish and are interrupted
+ * after it, then sessions and their SSE streams end and the socket closes. With
+ * `Metrics.McpMetrics` in its context, the endpoint counts its TCP connections in
+ * `active_connections`.
+ *
  * @since 0.1.0
  */
 import type * as HttpApp from "@effect/platform/HttpApp"

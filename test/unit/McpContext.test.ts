@@ -217,7 +217,7 @@ describe("McpContext", () => {
 
     it.effect("sample sends sampling/createMessage and decodes the result", () =>
       Effect.gen(function*() {
-        const answer = { role: "assistant", content: { type: "text", text: "hi" }, model: "m-1", stopReason: "endTurn" }
+        const answer = { role: "assistant" as const, content: { type: "text", text: "hi" }, model: "m-1", stopReason: "endTurn" }
         const { log, outbound } = recording(() => Effect.succeed(answer))
         const ctx = context(meta({ clientCapabilities: { sampling: {} } }), outbound)
         const params = { messages: [{ role: "user" as const, content: { type: "text" as const, text: "hello" } }], maxTokens: 5 }

@@ -15,7 +15,7 @@ const allPages = (registry: Registry.Registry["Type"], kind: "tools" | "prompts"
   const pages: Array<Array<string>> = []
   let cursor: string | undefined = undefined
   for (let i = 0; i < 100; i++) {
-    const page = registry.page(kind, cursor)
+    const page: Registry.Page<{ readonly name: string }> | undefined = registry.page(kind, cursor)
     assert.isDefined(page)
     pages.push(names(page!.items as ReadonlyArray<{ readonly name: string }>))
     if (page!.nextCursor === undefined) return pages

@@ -35,7 +35,7 @@ describe("URI template matching", () => {
     ["demo://colors/{name}", "demo://colors/%E0%A4%A", "malformed percent-encoding"],
     ["users/{id}/posts/{post}", "users/42/posts", "every segment must be present"],
     ["weird.(chars)+/{x}", "weirdX(chars)+/y", "regex characters in literals are literal"]
-  ] as const)("%s does not match %s (%s)", (template, uri) => {
+  ] as const)("%s does not match %s (%s)", (template, uri, _why) => {
     assert.isUndefined(matcher(template)(uri))
   })
 

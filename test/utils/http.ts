@@ -115,7 +115,7 @@ export const sseReader = (response: Response) => {
       const queued = queue.shift()
       if (queued !== undefined) return queued
       if (ended) return undefined
-      let chunk: ReadableStreamReadResult<Uint8Array>
+      let chunk: Awaited<ReturnType<typeof reader.read>>
       try {
         chunk = await reader.read()
       } catch {

@@ -7,7 +7,9 @@ import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -16,13 +18,16 @@ import * as Crypto from "node:crypto"
 import * as Http from "node:http"
 import * as Health from "../../observability/Health.js"
 import * as Metrics from "../../observability/Metrics.js"
+import * as Redact from "./redact.js"
 
 /** @internal */
 export interface Paths {
   readonly live: string
   readonly ready: string
   readonly metrics: string
+  readonly metricsJson: string
   readonly status: string
+  readonly config: string
 }
 
 /** @internal */
@@ -36,6 +41,9 @@ export interface Options<R = never> {
   readonly paths?: Partial<Paths> | undefined
   readonly metricsAuth?: BasicAuth | undefined
   readonly status?: Effect.Effect<unknown, unknown, R> | undefined
+  readonly config?: Effect.Effect<unknown, unknown, R> | undefined
+  readonly redact?: Redact.RedactOptions | undefined
+  readonly metricsJson?: boolean | undefined
   readonly tracing?: boolean | undefined
 }
 
@@ -60,7 +68,9 @@ export const defaultPaths: Paths = {
   live: "/health/live",
   ready: "/health/ready",
   metrics: "/metrics",
-  status: "/status"
+  metricsJson: "/metrics/json",
+  status: "/status",
+  config: "/config"
 }
 
 const pathInput = (path: string): HttpRouter.PathInput =>
@@ -71,7 +81,9 @@ export const resolvePaths = (paths: Partial<Paths> | undefined): Paths => ({
   live: pathInput(paths?.live ?? defaultPaths.live),
   ready: pathInput(paths?.ready ?? defaultPaths.ready),
   metrics: pathInput(paths?.metrics ?? defaultPaths.metrics),
-  status: pathInput(paths?.status ?? defaultPaths.status)
+  metricsJson: pathInput(paths?.metricsJson ?? defaultPaths.metricsJson),
+  status: pathInput(paths?.status ?? defaultPaths.status),
+  config: pathInput(paths?.config ?? defaultPaths.config)
 })
 
 const noStore = { "cache-control": "no-store" }
@@ -106,12 +118,14 @@ const unauthorized = HttpServerResponse.text("Unauthorized", {
   headers: { "www-authenticate": "Basic realm=\"metrics\", charset=\"UTF-8\"" }
 })
 
+const authorized = (auth: BasicAuth | undefined) =>
+  auth === undefined
+    ? Effect.succeed(true)
+    : Effect.map(HttpServerRequest.HttpServerRequest, (request) => checkBasicAuth(request.headers.authorization, auth))
+
 const metricsRoute = (auth: BasicAuth | undefined) =>
   Effect.gen(function*() {
-    if (auth !== undefined) {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      if (!checkBasicAuth(request.headers.authorization, auth)) return unauthorized
-    }
+    if (!(yield* authorized(auth))) return unauthorized
     const exporter = yield* Effect.serviceOption(Metrics.Prometheus)
     if (Option.isNone(exporter)) {
       return HttpServerResponse.text("Metrics are not enabled", { status: 404 })
@@ -128,13 +142,23 @@ const metricsRoute = (auth: BasicAuth | undefined) =>
     )
   })
 
-const statusRoute = <R>(status: Effect.Effect<unknown, unknown, R>) =>
-  status.pipe(
-    Effect.flatMap((value) => HttpServerResponse.json(value, { headers: noStore })),
+// Effect's metric registry as JSON; behind the same credentials as `/metrics`.
+const metricsJsonRoute = (auth: BasicAuth | undefined) =>
+  Effect.gen(function*() {
+    if (!(yield* authorized(auth))) return unauthorized
+    const metrics = yield* Metrics.snapshot()
+    return HttpServerResponse.unsafeJson({ metrics }, { headers: noStore })
+  })
+
+const jsonRoute = <R>(what: string, effect: Effect.Effect<unknown, unknown, R>, transform: (u: unknown) => unknown) =>
+  effect.pipe(
+    Effect.flatMap((value) => HttpServerResponse.json(transform(value), { headers: noStore })),
     Effect.catchAllCause((cause) =>
-      Effect.logWarning("The status route failed", cause).pipe(
-        Effect.as(HttpServerResponse.unsafeJson({ error: "status unavailable" }, { status: 500 }))
-      )
+      Cause.isInterruptedOnly(cause)
+        ? Effect.interrupt
+        : Effect.logWarning(`The ${what} route failed`, cause).pipe(
+          Effect.as(HttpServerResponse.unsafeJson({ error: `${what} unavailable` }, { status: 500 }))
+        )
     )
   )
 
@@ -144,16 +168,28 @@ export const router = <R = never>(options?: Options<R>): HttpRouter.HttpRouter<n
   const live = Effect.map(Health.live, healthResponse)
   const ready = Effect.map(Health.ready, healthResponse)
   const metrics = metricsRoute(options?.metricsAuth)
-  const base = HttpRouter.empty.pipe(
+  let routes: HttpRouter.HttpRouter<never, Health.Health | R> = HttpRouter.empty.pipe(
     HttpRouter.get(pathInput(paths.live), live),
     HttpRouter.head(pathInput(paths.live), live),
     HttpRouter.get(pathInput(paths.ready), ready),
     HttpRouter.head(pathInput(paths.ready), ready),
     HttpRouter.get(pathInput(paths.metrics), metrics)
   )
-  return options?.status === undefined
-    ? base
-    : base.pipe(HttpRouter.get(pathInput(paths.status), statusRoute(options.status)))
+  if (options?.metricsJson !== false) {
+    routes = HttpRouter.get(routes, pathInput(paths.metricsJson), metricsJsonRoute(options?.metricsAuth))
+  }
+  if (options?.status !== undefined) {
+    routes = HttpRouter.get(routes, pathInput(paths.status), jsonRoute("status", options.status, identity))
+  }
+  if (options?.config !== undefined) {
+    const redactOptions = options.redact
+    routes = HttpRouter.get(
+      routes,
+      pathInput(paths.config),
+      jsonRoute("config", options.config, (value) => Redact.redact(value, redactOptions))
+    )
+  }
+  return routes
 }
 
 const tracerOff = () => true

@@ -1,10 +1,13 @@
 /** @internal */
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { dual } from "effect/Function"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricLabel from "effect/MetricLabel"
+import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
 
 /** @internal */
 export interface Options {
@@ -46,7 +49,16 @@ export interface Service {
     durationSeconds: number,
     tool?: string | undefined
   ) => void
+  readonly setActiveSessions: (count: number) => Effect.Effect<void>
+  readonly setActiveConnections: (count: number) => Effect.Effect<void>
+  readonly addSampler: (sampler: Effect.Effect<void>) => Effect.Effect<void, never, Scope.Scope>
+  readonly sample: Effect.Effect<void>
 }
+
+// The tag lives here, in a module that imports only `effect`, so that the transports can look
+// it up (to count connections) without loading the OpenTelemetry exporter.
+/** @internal */
+export class McpMetrics extends Context.Tag("turbomcp/Metrics/McpMetrics")<McpMetrics, Service>() {}
 
 /** @internal */
 export const defaultBuckets: ReadonlyArray<number> = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -89,6 +101,18 @@ const makeLabelCache = (max: number) => {
     cache.set(key, labels)
     return labels
   }
+}
+
+const makeSamplers = () => {
+  // Each registration is its own object, so a scope removes exactly what it added.
+  const samplers = Ref.unsafeMake<ReadonlyArray<{ readonly run: Effect.Effect<void> }>>([])
+  const addSampler = (run: Effect.Effect<void>) =>
+    Effect.asVoid(Effect.acquireRelease(
+      Effect.sync(() => ({ run })).pipe(Effect.tap((entry) => Ref.update(samplers, (all) => [...all, entry]))),
+      (entry) => Ref.update(samplers, (all) => all.filter((e) => e !== entry))
+    ))
+  const sample = Effect.flatMap(Ref.get(samplers), (all) => Effect.forEach(all, (e) => e.run, { discard: true }))
+  return { addSampler, sample }
 }
 
 /** @internal */
@@ -151,6 +175,9 @@ export const make = (options?: Options): Service => {
           errorLabels(errorType, (overflow) => [MetricLabel.make("error_type", overflow ? OVERFLOW : errorType)])
         )
       ),
+    setActiveSessions: (count) => Effect.sync(() => sessions.unsafeUpdate(count, noLabels)),
+    setActiveConnections: (count) => Effect.sync(() => connections.unsafeUpdate(count, noLabels)),
+    ...makeSamplers(),
     connectionOpened: Effect.sync(() => connections.unsafeModify(1, noLabels)),
     connectionClosed: Effect.sync(() => connections.unsafeModify(-1, noLabels)),
     sessionOpened: Effect.sync(() => sessions.unsafeModify(1, noLabels)),
@@ -167,7 +194,11 @@ export const noop: Service = {
   connectionOpened: Effect.void,
   connectionClosed: Effect.void,
   sessionOpened: Effect.void,
-  sessionClosed: Effect.void
+  sessionClosed: Effect.void,
+  setActiveSessions: () => Effect.void,
+  setActiveConnections: () => Effect.void,
+  addSampler: () => Effect.void,
+  sample: Effect.void
 }
 
 /** @internal */

@@ -48,7 +48,10 @@ export const resourceLayer = (options?: ExporterOptions): Layer.Layer<OtelResour
 // `@opentelemetry/sdk-metrics` that exporter-prometheus pins (2.12.0), a class distinct from the
 // `MetricReader` `@effect/opentelemetry` accepts, and it would only add an HTTP server we prevent.
 /** @internal */
-export const make = (options?: ExporterOptions): Effect.Effect<Exporter, never, OtelResource.Resource> =>
+export const make = (
+  options?: ExporterOptions,
+  beforeScrape: Effect.Effect<void> = Effect.void
+): Effect.Effect<Exporter, never, OtelResource.Resource> =>
   Effect.map(OtelMetrics.makeProducer, (producer) => {
     const serializer = new PrometheusSerializer(
       undefined,
@@ -59,9 +62,13 @@ export const make = (options?: ExporterOptions): Effect.Effect<Exporter, never, 
     )
     return {
       contentType,
-      scrape: Effect.tryPromise({
-        try: () => producer.collect(),
-        catch: (cause) => new MetricsExportError({ cause })
-      }).pipe(Effect.map((result) => serializer.serialize(result.resourceMetrics)))
+      // `beforeScrape` brings gauges sampled at scrape time (sessions) up to date.
+      scrape: Effect.zipRight(
+        beforeScrape,
+        Effect.tryPromise({
+          try: () => producer.collect(),
+          catch: (cause) => new MetricsExportError({ cause })
+        })
+      ).pipe(Effect.map((result) => serializer.serialize(result.resourceMetrics)))
     }
   })

@@ -207,6 +207,8 @@ export interface RequestSpanOptions {
   readonly traceparent?: string | undefined
   readonly tracestate?: string | undefined
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
+  /** The `error.type` of a typed failure; `undefined` falls back to its `_tag`. */
+  readonly errorType?: ((error: unknown) => string | undefined) | undefined
 }
 
 /** @internal */
@@ -241,7 +243,8 @@ export const withRequestSpan = dual<
   <A, E, R>(self: Effect.Effect<A, E, R>, options: RequestSpanOptions) => Effect.Effect<A, E, R>
 >(2, <A, E, R>(self: Effect.Effect<A, E, R>, options: RequestSpanOptions): Effect.Effect<A, E, R> => {
   const parent = parseTraceparent(options.traceparent, options.tracestate)
-  const traced = Effect.tapError(self, (error) => Effect.annotateCurrentSpan(ATTR_ERROR_TYPE, errorType(error)))
+  const traced = Effect.tapError(self, (error) =>
+    Effect.annotateCurrentSpan(ATTR_ERROR_TYPE, options.errorType?.(error) ?? errorType(error)))
   const attributes = requestAttributes(options)
   const name = spanName(options)
   if (Option.isNone(parent)) {

@@ -15,12 +15,15 @@ import type { Outbound } from "../Outbound.js"
 import type { Registry } from "../Registry.js"
 import type { RequestMeta } from "../RequestMeta.js"
 import * as shape from "./shape.js"
+import * as Tasks from "./tasks.js"
 
 /** @internal */
 export interface Env {
   readonly meta: RequestMeta
   readonly outbound: Outbound
   readonly session: ClientSession | undefined
+  /** `ctx.detach`: set only where the request may become a task (tasks extension). */
+  readonly detach?: Effect.Effect<void> | undefined
 }
 
 /** @internal */
@@ -132,7 +135,8 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     resources: { subscribe: true, listChanged: true },
     prompts: { listChanged: true },
     logging: {},
-    ...(Version.hasAudio(v) ? { completions: {} } : {})
+    ...(Version.hasAudio(v) ? { completions: {} } : {}),
+    ...(Version.isModern(v) ? { extensions: { [Tasks.extensionId]: {} } } : {})
   })
 
   const initialize: Handler = (params, env) =>
@@ -159,6 +163,8 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     Effect.flatMap(decodeCallTool("tools/call", params), (call): Effect.Effect<unknown, McpError.McpError, McpContext.McpContext> => {
       const tool = registry.tool(call.name)
       if (tool === undefined) return Effect.fail(new McpError.ToolNotFound({ name: call.name }))
+      // A tool that cannot run without a task, called by a request that may not get one.
+      if (tool.task === "required" && env.detach === undefined) return Effect.fail(Tasks.missingCapability())
       const version = env.meta.protocolVersion
       return tool.decode(call.arguments).pipe(
         Effect.matchEffect({
@@ -299,7 +305,8 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
       method: request.method,
       params: request.params,
       meta: env.meta,
-      outbound: env.outbound
+      outbound: env.outbound,
+      detach: env.detach
     })
     let effect = handler(request.params, env, request)
     const middleware = registry.middleware()

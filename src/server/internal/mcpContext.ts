@@ -47,6 +47,7 @@ export const make = (options: {
   readonly params: Record<string, unknown> | undefined
   readonly meta: RequestMeta
   readonly outbound: Outbound
+  readonly detach?: Effect.Effect<void> | undefined
 }): McpContext.McpContext["Type"] => {
   const { meta, outbound } = options
   const progressToken = meta.progressToken
@@ -152,6 +153,7 @@ export const make = (options: {
     elicitUrl,
     sample,
     listRoots,
-    closeStream: outbound.closeStream
+    closeStream: outbound.closeStream,
+    detach: options.detach ?? Effect.void
   }
 }

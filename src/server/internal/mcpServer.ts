@@ -18,8 +18,10 @@ import type { Outbound } from "../Outbound.js"
 import { Registry } from "../Registry.js"
 import type * as RegistryNs from "../Registry.js"
 import * as RequestMeta from "../RequestMeta.js"
+import { TaskStore } from "../TaskStore.js"
 import * as Dispatcher from "./dispatcher.js"
 import * as RequestState from "./requestState.js"
+import * as Tasks from "./tasks.js"
 
 const decodeCancelled = (params: unknown) => {
   const p = params as Record<string, unknown> | undefined
@@ -59,6 +61,7 @@ interface Listener {
   readonly prompts: boolean
   readonly resources: boolean
   readonly resourceSubscriptions: ReadonlySet<string>
+  readonly taskIds: ReadonlySet<string>
   readonly send: (method: string, params: Record<string, unknown>) => Effect.Effect<void>
 }
 
@@ -93,6 +96,17 @@ export const make = (options: McpServer.Options) =>
 
     const notifyListeners = (method: string, params: Record<string, unknown>, to: (l: Listener) => boolean) =>
       Effect.forEach([...listeners], (l) => to(l) ? l.send(method, params) : Effect.void, { discard: true })
+
+    // The tasks extension: task fibers run in this scope, their state in the TaskStore.
+    const tasks = yield* Tasks.make({
+      store: yield* TaskStore,
+      registry,
+      dispatch: dispatcher.dispatch,
+      ttlMs: options.tasks?.ttlMs === undefined ? 3_600_000 : options.tasks.ttlMs,
+      pollIntervalMs: options.tasks?.pollIntervalMs ?? 1_000,
+      onChange: (task) =>
+        notifyListeners("notifications/tasks", Tasks.detailed(task), (l) => l.taskIds.has(task.taskId))
+    })
 
     // Registry changes become list_changed notifications for initialized sessions and listeners.
     const changes = yield* PubSub.subscribe(registry.changes)
@@ -173,7 +187,7 @@ export const make = (options: McpServer.Options) =>
       ...(options.instructions === undefined ? {} : { instructions: options.instructions })
     })
 
-    const listen = (request: JsonRpc.Request, outbound: Outbound) =>
+    const listen = (request: JsonRpc.Request, meta: RequestMeta.RequestMeta, outbound: Outbound) =>
       Effect.gen(function*() {
         const filter = request.params?.notifications
         if (!isObject(filter)) {
@@ -182,11 +196,19 @@ export const make = (options: McpServer.Options) =>
         const subscriptions = Array.isArray(filter.resourceSubscriptions)
           ? filter.resourceSubscriptions.filter((u): u is string => typeof u === "string")
           : []
+        const taskIds: Array<string> = []
+        if (filter.taskIds !== undefined) {
+          if (!Tasks.declares(meta)) return yield* Tasks.missingCapability()
+          for (const id of Array.isArray(filter.taskIds) ? filter.taskIds : []) {
+            if (typeof id === "string" && (yield* tasks.visible(id, meta))) taskIds.push(id)
+          }
+        }
         const honored: Record<string, unknown> = {}
         if (filter.toolsListChanged === true) honored.toolsListChanged = true
         if (filter.promptsListChanged === true) honored.promptsListChanged = true
         if (filter.resourcesListChanged === true) honored.resourcesListChanged = true
         if (subscriptions.length > 0) honored.resourceSubscriptions = subscriptions
+        if (taskIds.length > 0) honored.taskIds = taskIds
         const tag = { [Modern.MetaKey.subscriptionId]: request.id }
         const listener: Listener = {
           id: request.id,
@@ -194,6 +216,7 @@ export const make = (options: McpServer.Options) =>
           prompts: honored.promptsListChanged === true,
           resources: honored.resourcesListChanged === true,
           resourceSubscriptions: new Set(subscriptions),
+          taskIds: new Set(taskIds),
           send: (method, params) => outbound.notify(method, { ...params, _meta: tag })
         }
         yield* outbound.notify("notifications/subscriptions/acknowledged", { _meta: tag, notifications: honored })
@@ -209,7 +232,14 @@ export const make = (options: McpServer.Options) =>
     // Runs a request whose handler may ask the client for input: answers come from the
     // retry's `inputResponses` and the verified `requestState`; a handler that needs an
     // answer it lacks ends the round with an InputRequiredResult.
-    const withInputs = (request: JsonRpc.Request, meta: RequestMeta.RequestMeta, outbound: Outbound) =>
+    const withInputs = (
+      request: JsonRpc.Request,
+      meta: RequestMeta.RequestMeta,
+      outbound: Outbound,
+      // How the handler runs with the round's outbound; the tasks runner supplies its own.
+      run: (outbound: Outbound) => Effect.Effect<unknown, McpError.McpError> = (o) =>
+        dispatcher.dispatch(request, { meta, outbound: o, session: undefined })
+    ) =>
       Effect.gen(function*() {
         const params = request.params ?? {}
         const binding = RequestState.bindingOf(request.method, params)
@@ -233,10 +263,7 @@ export const make = (options: McpServer.Options) =>
             })
         }
         const outcome = yield* Effect.raceFirst(
-          Effect.map(
-            dispatcher.dispatch(request, { meta, outbound: inputOutbound, session: undefined }),
-            (result) => ({ _tag: "Complete" as const, result })
-          ),
+          Effect.map(run(inputOutbound), (result) => ({ _tag: "Complete" as const, result })),
           // Let concurrent branches of the handler register their requests before ending the round.
           Deferred.await(needed).pipe(
             Effect.zipRight(Effect.repeatN(Effect.yieldNow(), 8)),
@@ -285,11 +312,12 @@ export const make = (options: McpServer.Options) =>
       }
       const method = request.method
       let run: Effect.Effect<unknown, McpError.McpError>
-      if (removedInModern.has(method) || !dispatcher.knows(method) && method !== "server/discover" && method !== "subscriptions/listen") {
+      if (removedInModern.has(method) || !dispatcher.knows(method) && method !== "server/discover" && method !== "subscriptions/listen" && !Tasks.methods.has(method)) {
         run = Effect.fail(new McpError.MethodNotFound({ method }))
       } else if (method === "server/discover") run = Effect.succeed(discover(protocolVersion))
-      else if (method === "subscriptions/listen") run = listen(request, outbound)
-      else if (mayRequireInput.has(method)) run = withInputs(request, meta, outbound)
+      else if (method === "subscriptions/listen") run = listen(request, meta, outbound)
+      else if (Tasks.methods.has(method)) run = tasks.handle(method, request.params, meta)
+      else if (mayRequireInput.has(method)) run = withInputs(request, meta, outbound, tasks.dispatchFor(request, meta))
       else run = dispatcher.dispatch(request, { meta, outbound, session: undefined })
       return reply(Effect.map(run, (result) => shapeModern(method, result, serverInfo)))
     }
@@ -342,6 +370,7 @@ export const make = (options: McpServer.Options) =>
       closeSession,
       notifyResourceUpdated,
       sessionCount: () => sessions.size,
-      listenerCount: () => listeners.size
+      listenerCount: () => listeners.size,
+      closeListeners: Deferred.succeed(closing, undefined).pipe(Effect.asVoid)
     } satisfies McpServer.McpServer["Type"]
   })

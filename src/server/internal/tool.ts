@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as McpSchema from "../../protocol/McpSchema.js"
+import { McpContext } from "../McpContext.js"
 import type * as Tool from "../Tool.js"
 import { objectJsonSchema } from "./jsonSchema.js"
 
@@ -55,7 +56,7 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any
         decodeParams(args ?? {}),
         (error) => `Invalid arguments for tool ${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
       )
-    const run = encodeSuccess === undefined
+    const runHandler = encodeSuccess === undefined
       ? (params: unknown) => Effect.map(handler(params), (output) => toResult(output as Tool.Output))
       : (params: unknown) =>
         Effect.flatMap(handler(params), (value) =>
@@ -67,6 +68,11 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any
               structuredContent: encoded as Record<string, unknown>
             })
           ))
+    // An automatically detaching task tool becomes a task as its handler starts (a no-op
+    // unless the request may get one).
+    const run = options.task !== undefined && options.taskDetach !== "manual"
+      ? (params: unknown) => Effect.zipRight(Effect.flatMap(McpContext, (ctx) => ctx.detach), runHandler(params))
+      : runHandler
     return {
       _tag: "Tool",
       name,
@@ -77,6 +83,8 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any
       _meta: options._meta,
       inputSchema,
       headerParams: headerParamsOf(inputSchema),
+      task: options.task,
+      taskDetach: options.taskDetach ?? "auto",
       outputSchema: success === undefined ? undefined : objectJsonSchema(success),
       decode,
       run

@@ -96,7 +96,11 @@ export const make = (options: TestClient.Options = {}) =>
       () => notify("notifications/initialized")
     )
 
-    const modern = (method: string, params: Record<string, unknown> = {}): Effect.Effect<any, TestClient.RpcError> =>
+    const modernOnce = (
+      method: string,
+      params: Record<string, unknown> = {},
+      opts: TestClient.ModernOptions = {}
+    ): Effect.Effect<any, TestClient.RpcError> =>
       Effect.suspend(() => {
         const req: JsonRpc.Request = {
           _tag: "Request",
@@ -107,13 +111,20 @@ export const make = (options: TestClient.Options = {}) =>
             _meta: {
               ...(params._meta as Record<string, unknown> | undefined),
               [Modern.MetaKey.protocolVersion]: Version.modern,
-              [Modern.MetaKey.clientCapabilities]: capabilities,
+              [Modern.MetaKey.clientCapabilities]: opts.capabilities ?? capabilities,
               [Modern.MetaKey.clientInfo]: { name: "turbomcp-test-client", version: "0.1.0" }
             }
           }
         }
         return Effect.flatMap(server.handleModern(req, outbound), (reply) => toEffect(reply.text))
-      }).pipe(
+      })
+
+    const modern = (
+      method: string,
+      params: Record<string, unknown> = {},
+      opts: TestClient.ModernOptions = {}
+    ): Effect.Effect<any, TestClient.RpcError> =>
+      modernOnce(method, params, opts).pipe(
         Effect.flatMap((result: any) => {
           if (result?.resultType !== "input_required") return Effect.succeed(result)
           // Answer every input request with the handlers, then retry with the state.
@@ -126,11 +137,30 @@ export const make = (options: TestClient.Options = {}) =>
                 ...params,
                 inputResponses: Object.fromEntries(entries),
                 ...(result.requestState === undefined ? {} : { requestState: result.requestState })
-              })
+              }, opts)
             )
           )
         })
       )
+
+    const terminal = new Set(["completed", "failed", "cancelled"])
+    const awaitTask = (taskId: string, opts: TestClient.AwaitTaskOptions = {}): Effect.Effect<any, TestClient.RpcError> =>
+      Effect.flatMap(modernOnce("tasks/get", { taskId }, opts), (task: any) => {
+        if (terminal.has(task.status) || opts.until?.includes(task.status)) return Effect.succeed(task)
+        const pause = Effect.sleep(opts.interval ?? task.pollIntervalMs ?? 10)
+        if (task.status !== "input_required" || opts.answerInputs === false) {
+          return Effect.zipRight(pause, awaitTask(taskId, opts))
+        }
+        return Effect.forEach(
+          Object.entries(task.inputRequests ?? {}) as Array<[string, { method: string; params: unknown }]>,
+          ([key, r]) => Effect.map(answer(r.method, r.params), (value) => [key, value] as const)
+        ).pipe(
+          Effect.flatMap((entries) =>
+            modernOnce("tasks/update", { taskId, inputResponses: Object.fromEntries(entries) }, opts)
+          ),
+          Effect.zipRight(awaitTask(taskId, opts))
+        )
+      })
 
     return {
       request,
@@ -138,6 +168,8 @@ export const make = (options: TestClient.Options = {}) =>
       initialize,
       callTool: (name, args) => request("tools/call", { name, arguments: args ?? {} }),
       modern,
+      modernOnce,
+      awaitTask,
       notifications,
       nextRequestId
     } satisfies TestClient.TestClient

@@ -9,7 +9,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
+import { McpMetrics } from "../../observability/internal/metrics.js"
 import { McpServer } from "../../server/McpServer.js"
 import * as EventStore from "../EventStore.js"
 import type * as Http from "../Http.js"
@@ -80,16 +81,26 @@ export const serve = (options: Http.Options = {}) =>
       if (!endpoint.handle(fromNode(req, res))) fallback(req, res)
     }
     const host = options.host ?? "127.0.0.1"
+    const countConnections = connectionCounter(yield* Effect.serviceOption(McpMetrics), runtime)
     const nodeServer = yield* Effect.acquireRelease(
       Effect.async<http.Server>((resume) => {
         const s = http.createServer({ keepAliveTimeout: 65_000 }, listener)
+        if (countConnections !== undefined) s.on("connection", countConnections)
         s.once("error", (error) => resume(Effect.die(error)))
         s.listen(options.port ?? 3000, host, () => resume(Effect.succeed(s)))
       }),
+      // By now the drain has answered every request and ended every stream: idle keep-alive
+      // connections close at once, and a response still being flushed gets a moment to reach
+      // its client before the remaining connections are cut.
       (s) =>
         Effect.async<void>((resume) => {
-          s.close(() => resume(Effect.void))
-          s.closeAllConnections()
+          const force = setTimeout(() => s.closeAllConnections(), 1_000)
+          force.unref()
+          s.close(() => {
+            clearTimeout(force)
+            resume(Effect.void)
+          })
+          s.closeIdleConnections()
         })
     )
     // Runs before the socket closes: drain first, then end sessions.
@@ -108,6 +119,20 @@ export const serve = (options: Http.Options = {}) =>
       isDraining: endpoint.isDraining
     } satisfies Http.HttpEndpoint
   })
+
+// With the metrics service in context, TCP connections are counted in `active_connections`.
+const connectionCounter = (
+  metrics: Option.Option<McpMetrics["Type"]>,
+  runtime: Runtime.Runtime<never>
+): ((socket: Socket) => void) | undefined => {
+  if (Option.isNone(metrics)) return undefined
+  const runSync = Runtime.runSync(runtime)
+  const { connectionClosed, connectionOpened } = metrics.value
+  return (socket) => {
+    runSync(connectionOpened)
+    socket.once("close", () => runSync(connectionClosed))
+  }
+}
 
 const withEventStore = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.serviceOption(EventStore.EventStore), (store) =>

@@ -118,12 +118,14 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       return inflight.size === 0 ? Effect.void : Effect.zipRight(Fiber.awaitAll([...inflight]), Effect.suspend(loop))
     })
 
-    // End of input: finish what is in flight, then end the run.
-    lines.once("close", () => runFork(Effect.zipRight(drain, shutdown.request)))
+    // End of input: finish what is in flight, then end the run. Listen streams end first: their
+    // client is gone, and they would hold the drain.
+    lines.once("close", () => runFork(Effect.zipRight(Effect.zipRight(server.closeListeners, drain), shutdown.request)))
 
     yield* Effect.addFinalizer(() =>
       Effect.zipRight(
-        drain.pipe(Effect.timeout("30 seconds"), Effect.ignore),
+        // Interruptible again inside the finalizer, so that the timeout can cut the wait short.
+        Effect.zipRight(server.closeListeners, Effect.interruptible(drain)).pipe(Effect.timeout("30 seconds"), Effect.ignore),
         Effect.sync(() => lines.close())
       ).pipe(Effect.zipRight(server.closeSession(session)))
     )

@@ -67,6 +67,16 @@ const primingEvent = (id: string, retryMs: number) => `id: ${id}\nretry: ${retry
 const legacyStatus = () => 200
 const asReply = (text: string): McpServer.Reply => ({ text, errorCode: undefined })
 
+// The W3C trace context of the HTTP request, for the request span's parent.
+const traceExtras = (ex: Exchange): McpServer.RequestExtras => {
+  const traceparent = ex.header("traceparent")
+  const tracestate = ex.header("tracestate")
+  return {
+    ...(traceparent === undefined ? {} : { traceparent }),
+    ...(tracestate === undefined ? {} : { tracestate })
+  }
+}
+
 const accepts = (header: string | undefined, type: string) =>
   header !== undefined && (header.includes(type) || header.includes("*/*"))
 
@@ -228,9 +238,20 @@ export const make = (options: {
       stopKeepAlive?.()
       finished = true
       if (!Exit.isSuccess(exit)) {
+        // Interrupted by the end of a drain, the request is still answered: with a JSON-RPC
+        // error the client can retry elsewhere. Cancelled by its client, it gets no answer.
+        const shutdownError = draining
+          ? JsonRpc.errorText(request.id, {
+            code: -32000,
+            message: "Service Unavailable: the server shut down before the request finished"
+          })
+          : undefined
         if (stream !== undefined) {
+          if (shutdownError !== undefined) emit(stream, shutdownError)
           if (session !== undefined) finishStream(session, stream)
           else stream.sink?.end()
+        } else if (shutdownError !== undefined) {
+          ex.respond(503, { ...JSON_HEADERS, ...headers, "retry-after": "1" }, shutdownError)
         } else ex.respond(499, {})
         return
       }
@@ -297,7 +318,13 @@ export const make = (options: {
         runFork(server.receive(session.client, single))
         return ex.respond(202, {})
       }
-      serveRequest(ex, single, (outbound) => Effect.map(server.handleLegacy(session.client, single, outbound), asReply), session, {})
+      serveRequest(
+        ex,
+        single,
+        (outbound) => Effect.map(server.handleLegacy(session.client, single, outbound, traceExtras(ex)), asReply),
+        session,
+        {}
+      )
     })
   }
 
@@ -312,10 +339,7 @@ export const make = (options: {
       ex,
       message,
       (outbound) =>
-        server.handleModern(message, outbound, {
-          ...(ex.header("traceparent") === undefined ? {} : { traceparent: ex.header("traceparent")! }),
-          ...(ex.header("tracestate") === undefined ? {} : { tracestate: ex.header("tracestate")! })
-        }),
+        server.handleModern(message, outbound, traceExtras(ex)),
       undefined,
       {},
       ModernHttp.statusOf
@@ -568,10 +592,17 @@ export const make = (options: {
   const drain = (timeout: import("effect/Duration").DurationInput) =>
     Effect.gen(function*() {
       draining = true
+      // Listen streams would otherwise hold the drain until its timeout: end them with their result.
+      yield* server.closeListeners
+      // The drain runs in a finalizer, which is uninterruptible: the wait is made interruptible
+      // again, or the timeout could not cut it short.
       yield* Effect.suspend(function loop(): Effect.Effect<void> {
         return inflight.size === 0 ? Effect.void : Effect.zipRight(Fiber.awaitAll([...inflight]), Effect.suspend(loop))
-      }).pipe(Effect.timeout(timeout), Effect.ignore)
-      yield* Effect.forEach([...inflight], Fiber.interrupt, { discard: true })
+      }).pipe(Effect.interruptible, Effect.timeout(timeout), Effect.ignore)
+      if (inflight.size > 0) {
+        yield* Effect.logWarning(`Drain timed out: interrupting ${inflight.size} request(s) still in flight`)
+        yield* Effect.forEach([...inflight], Fiber.interrupt, { discard: true })
+      }
       for (const [id, session] of sessions) closeSession(id, session)
     })
 

@@ -1,0 +1,144 @@
+/** @internal */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as McpError from "../../protocol/McpError.js"
+import type * as Version from "../../protocol/Version.js"
+import { McpContext } from "../../server/McpContext.js"
+import { McpServer } from "../../server/McpServer.js"
+import type { Middleware } from "../../server/Middleware.js"
+import { Registry } from "../../server/Registry.js"
+import * as RequestMeta from "../../server/RequestMeta.js"
+import * as metrics from "./metrics.js"
+import * as tracing from "./tracing.js"
+
+// A `CallToolResult` with `isError: true`: the tool failed, and the request succeeded.
+const isToolError = (method: string, value: unknown): boolean =>
+  method === "tools/call" && Predicate.hasProperty(value, "isError") && value.isError === true
+
+const stringParam = (params: Record<string, unknown> | undefined, key: string): string | undefined => {
+  const value = params?.[key]
+  return typeof value === "string" ? value : undefined
+}
+
+/**
+ * The JSON-RPC code a failure answers with in this revision, when it is a protocol error.
+ * `toErrorObject` covers every `McpError` tag; other failures have no code.
+ */
+const codeOf = (error: unknown, version: Version.ProtocolVersion): number | undefined => {
+  if (!Predicate.hasProperty(error, "_tag") || typeof error._tag !== "string") return undefined
+  const object = McpError.toErrorObject(error as McpError.McpError, version) as { readonly code: number } | undefined
+  return object?.code
+}
+
+const failureTag = (cause: Cause.Cause<unknown>): string =>
+  Option.match(Cause.failureOption(cause), {
+    onNone: () => "internal_error",
+    onSome: (error) =>
+      Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : "internal_error"
+  })
+
+// -----------------------------------------------------------------------------
+// metrics
+// -----------------------------------------------------------------------------
+
+/** @internal */
+export const metricsMiddleware = (service: metrics.Service, registry: Registry["Type"]): Middleware => (handler) =>
+  Effect.flatMap(McpContext, (ctx) =>
+    Effect.clockWith((clock) => {
+      const method = ctx.method
+      // Only registered tools get a `tool` label: a client cannot create series by calling
+      // tools that do not exist.
+      const name = method === "tools/call" ? stringParam(ctx.params, "name") : undefined
+      const tool = name !== undefined && registry.tool(name) !== undefined ? name : undefined
+      const start = clock.unsafeCurrentTimeNanos()
+      return Effect.onExit(handler, (exit) => {
+        const seconds = Number(clock.unsafeCurrentTimeNanos() - start) / 1e9
+        if (Exit.isSuccess(exit)) {
+          if (!isToolError(method, exit.value)) {
+            service.unsafeRecordRequest(method, "success", seconds, tool)
+            return Effect.void
+          }
+          service.unsafeRecordRequest(method, "error", seconds, tool)
+          return service.recordError("tool_error")
+        }
+        if (Cause.isInterruptedOnly(exit.cause)) {
+          service.unsafeRecordRequest(method, "cancelled", seconds, tool)
+          return Effect.void
+        }
+        service.unsafeRecordRequest(method, "error", seconds, tool)
+        return service.recordError(failureTag(exit.cause))
+      })
+    }))
+
+/** @internal */
+export const layerMetrics: Layer.Layer<never, never, metrics.McpMetrics | Registry | McpServer> = Layer
+  .scopedDiscard(
+    Effect.gen(function*() {
+      const service = yield* metrics.McpMetrics
+      const registry = yield* Registry
+      const server = yield* McpServer
+      yield* registry.addMiddleware(metricsMiddleware(service, registry))
+      // Sessions are counted by the server; the gauge is read from it at scrape time.
+      yield* service.addSampler(Effect.suspend(() => service.setActiveSessions(server.sessionCount())))
+    })
+  )
+
+// -----------------------------------------------------------------------------
+// tracing
+// -----------------------------------------------------------------------------
+
+/** @internal */
+export interface TracingMiddlewareOptions {
+  /** `pipe` (stdio) or `tcp` (HTTP), recorded as `network.transport`. */
+  readonly transport?: "pipe" | "tcp" | undefined
+}
+
+/** @internal */
+export const tracingMiddleware = (options: TracingMiddlewareOptions = {}): Middleware => (handler) =>
+  Effect.flatMap(McpContext, (ctx) => {
+    const { method, params } = ctx
+    const version = ctx.meta.protocolVersion
+    // The parent: `_meta.traceparent` when the request carries one (the client's MCP span),
+    // else what the transport saw (the HTTP `traceparent` header).
+    const metaParent = RequestMeta.metaString(params, "traceparent")
+    const traceparent = metaParent ?? ctx.meta.traceparent
+    const tracestate = metaParent !== undefined ? RequestMeta.metaString(params, "tracestate") : ctx.meta.tracestate
+    const name = stringParam(params, "name")
+    const uri = stringParam(params, "uri")
+    return handler.pipe(
+      Effect.tap((result) =>
+        isToolError(method, result) ? Effect.annotateCurrentSpan(tracing.ATTR_ERROR_TYPE, "tool_error") : Effect.void
+      ),
+      Effect.tapError((error) => {
+        const code = codeOf(error, version)
+        return code === undefined
+          ? Effect.void
+          : Effect.annotateCurrentSpan(tracing.ATTR_RPC_RESPONSE_STATUS_CODE, String(code))
+      }),
+      tracing.withRequestSpan({
+        method,
+        requestId: ctx.requestId,
+        tool: method === "tools/call" ? name : undefined,
+        prompt: method === "prompts/get" ? name : undefined,
+        resourceUri: method.startsWith("resources/") ? uri : undefined,
+        sessionId: ctx.meta.sessionId,
+        protocolVersion: version,
+        transport: options.transport,
+        traceparent,
+        tracestate,
+        // The conventions ask for the JSON-RPC code as the error type of protocol errors.
+        errorType: (error) => {
+          const code = codeOf(error, version)
+          return code === undefined ? undefined : String(code)
+        }
+      })
+    )
+  })
+
+/** @internal */
+export const layerTracing = (options?: TracingMiddlewareOptions): Layer.Layer<never, never, Registry> =>
+  Layer.effectDiscard(Effect.flatMap(Registry, (registry) => registry.addMiddleware(tracingMiddleware(options))))
