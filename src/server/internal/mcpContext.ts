@@ -75,8 +75,11 @@ export const make = (options: {
     error: (data: unknown) => log("error", data)
   })
 
+  // Lazy: building an error captures a stack trace, far too costly to do for every request.
   const require = (path: ReadonlyArray<string>, capability: string) =>
-    hasCapability(meta, path) ? Effect.void : Effect.fail(new McpError.MissingClientCapability({ capability }))
+    Effect.suspend(() =>
+      hasCapability(meta, path) ? Effect.void : Effect.fail(new McpError.MissingClientCapability({ capability }))
+    )
 
   // Default keys: the method and the call's position, stable across MRTR rounds.
   const counters: Record<string, number> = {}
