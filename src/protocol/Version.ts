@@ -113,3 +113,12 @@ export const hasAudio = (v: ProtocolVersion): boolean => v >= "2025-03-26"
  * @category gates
  */
 export const isModern = (v: ProtocolVersion): boolean => v >= "2026-07-28"
+
+/**
+ * SSE priming events and server-initiated polling (SEP-1699) arrived in 2025-11-25; older
+ * clients would try to parse the empty priming event as a message.
+ *
+ * @since 0.1.0
+ * @category gates
+ */
+export const hasSsePolling = (v: ProtocolVersion): boolean => v >= "2025-11-25"

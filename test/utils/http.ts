@@ -18,16 +18,23 @@ export interface RawRequest {
   readonly chunked?: boolean
 }
 
-/** One HTTP exchange with node:http; never throws on an HTTP error status. */
+/**
+ * One HTTP exchange with node:http; never throws on an HTTP error status. It uses a
+ * keep-alive connection, as fetch and the SDK do: with `Connection: close`, a server that
+ * answers before reading the whole body (413) closes the socket under the client's
+ * upload and the reset can swallow the answer.
+ */
 export const rawRequest = (url: string, options: RawRequest = {}): Promise<RawResponse> =>
   new Promise((resolve, reject) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    const done = () => setImmediate(() => agent.destroy())
     const target = new URL(url)
     const headers: Record<string, string> = { ...options.headers }
     if (options.body !== undefined && !options.chunked && !Object.keys(headers).some((h) => h.toLowerCase() === "content-length")) {
       headers["content-length"] = String(Buffer.byteLength(options.body))
     }
     const req = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: options.method ?? "POST", headers, agent: false },
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: options.method ?? "POST", headers, agent },
       (res) => {
         const chunks: Array<Buffer> = []
         res.on("data", (chunk: Buffer) => chunks.push(chunk))
@@ -39,14 +46,21 @@ export const rawRequest = (url: string, options: RawRequest = {}): Promise<RawRe
           } catch {
             json = undefined
           }
+          done()
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
         })
-        res.on("error", reject)
+        res.on("error", (error) => {
+          done()
+          reject(error)
+        })
       }
     )
     // The server may answer (413) before it read the whole body and then stop reading: that is fine.
     req.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") reject(error)
+      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") {
+        done()
+        reject(error)
+      }
     })
     if (options.body === undefined) return void req.end()
     if (!options.chunked) return void req.end(options.body)

@@ -22,8 +22,11 @@ const argumentsOf = (schema: Schema.Schema.Any): ReadonlyArray<Prompt.Argument> 
   const ast = schema.ast
   if (!SchemaAST.isTypeLiteral(ast)) return []
   return ast.propertySignatures.map((ps) => {
+    // `Schema.optional(X)` makes the type `X | undefined`; the description sits on X.
+    const members = SchemaAST.isUnion(ps.type) ? ps.type.types.filter((t) => !SchemaAST.isUndefinedKeyword(t)) : []
     const description = Option.getOrUndefined(SchemaAST.getDescriptionAnnotation(ps))
       ?? Option.getOrUndefined(SchemaAST.getDescriptionAnnotation(ps.type))
+      ?? (members.length === 1 ? Option.getOrUndefined(SchemaAST.getDescriptionAnnotation(members[0]!)) : undefined)
     return {
       name: String(ps.name),
       ...(description === undefined ? {} : { description }),

@@ -88,22 +88,26 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
         return
       }
       const answers: Array<string> = []
-      let waiting = 0
+      const requests: Array<JsonRpc.Request> = []
+      for (const item of items) {
+        if (Either.isLeft(item)) answers.push(JsonRpc.errorText(item.left.id, item.left.error))
+        else if (item.right._tag === "Request") requests.push(item.right)
+        else runFork(server.receive(session, item.right))
+      }
+      // One answer for the whole batch, written when its last request finishes (a request
+      // may finish synchronously inside `serve`, so the count is fixed before any starts).
+      let waiting = requests.length
       const finish = () => {
         if (waiting === 0 && answers.length > 0) writeNow(`[${answers.join(",")}]`)
       }
-      for (const item of items) {
-        if (Either.isLeft(item)) answers.push(JsonRpc.errorText(item.left.id, item.left.error))
-        else if (item.right._tag === "Request") {
-          waiting++
-          serve(item.right, (text) => {
-            waiting--
-            if (text !== undefined) answers.push(text)
-            finish()
-          })
-        } else runFork(server.receive(session, item.right))
+      for (const request of requests) {
+        serve(request, (text) => {
+          waiting--
+          if (text !== undefined) answers.push(text)
+          finish()
+        })
       }
-      finish()
+      if (requests.length === 0) finish()
     }
 
     lines.on("line", (line) => {

@@ -119,6 +119,9 @@ export const make = (options: {
     stream.sink?.write(encodeEvent(id, data))
   }
 
+  const primes = (session: HttpSession) =>
+    Version.hasSsePolling(runSync(Ref.get(session.client.state)).protocolVersion)
+
   const attach = (stream: Stream, sink: SseSink, priming: boolean) => {
     stream.sink = sink
     if (priming) {
@@ -203,7 +206,7 @@ export const make = (options: {
         ? newStream(session)
         : { id: "", resumable: false, seq: 0, sink: undefined, done: false }
       const sink = ex.openStream({ ...SSE_HEADERS, ...headers })
-      attach(stream, sink, resumable)
+      attach(stream, sink, session !== undefined && primes(session))
       stopKeepAlive = keepAlive(sink)
       return stream
     }
@@ -481,7 +484,7 @@ export const make = (options: {
     const stream = session.standalone ?? newStream(session)
     session.standalone = stream
     const sink = ex.openStream(SSE_HEADERS)
-    attach(stream, sink, true)
+    attach(stream, sink, primes(session))
     const stop = keepAlive(sink)
     ex.onAbort(() => {
       stop()
