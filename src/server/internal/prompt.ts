@@ -18,6 +18,11 @@ const toResult = (output: Prompt.Output, description: string | undefined): McpSc
   return output as McpSchema.GetPromptResult
 }
 
+// The built-in keywords carry generic descriptions ("a string"); only the user's say anything.
+const builtIn: ReadonlySet<SchemaAST.AST> = new Set([SchemaAST.stringKeyword, SchemaAST.numberKeyword, SchemaAST.booleanKeyword])
+const userDescription = (ast: SchemaAST.AST): string | undefined =>
+  builtIn.has(ast) ? undefined : Option.getOrUndefined(SchemaAST.getDescriptionAnnotation(ast))
+
 const argumentsOf = (schema: Schema.Schema.Any): ReadonlyArray<Prompt.Argument> => {
   const ast = schema.ast
   if (!SchemaAST.isTypeLiteral(ast)) return []
@@ -25,8 +30,8 @@ const argumentsOf = (schema: Schema.Schema.Any): ReadonlyArray<Prompt.Argument> 
     // `Schema.optional(X)` makes the type `X | undefined`; the description sits on X.
     const members = SchemaAST.isUnion(ps.type) ? ps.type.types.filter((t) => !SchemaAST.isUndefinedKeyword(t)) : []
     const description = Option.getOrUndefined(SchemaAST.getDescriptionAnnotation(ps))
-      ?? Option.getOrUndefined(SchemaAST.getDescriptionAnnotation(ps.type))
-      ?? (members.length === 1 ? Option.getOrUndefined(SchemaAST.getDescriptionAnnotation(members[0]!)) : undefined)
+      ?? userDescription(ps.type)
+      ?? (members.length === 1 ? userDescription(members[0]!) : undefined)
     return {
       name: String(ps.name),
       ...(description === undefined ? {} : { description }),
