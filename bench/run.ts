@@ -20,12 +20,12 @@ import {
   type HttpRequestSpec,
   NotApplicable,
   UNIQUE_ID,
+  echoProblem,
   listAllTools,
   openSession,
+  responseTo,
   send,
   toolCallRequest,
-  responseTo,
-  echoProblem,
   verifyToolCall
 } from "./lib/mcp.ts"
 import { RESULTS_DIR, ROOT_DIR } from "./lib/paths.ts"
@@ -101,10 +101,10 @@ const parseSettings = (argv: ReadonlyArray<string>): Settings => {
     seconds: num("--seconds", profile ? 15 : quick ? 1 : 3),
     warmupSeconds: quick ? 0.5 : 2,
     connections: 32,
-    stdioCalls: quick ? 3_000 : 20_000,
-    stdioWarmupCalls: quick ? 500 : 4_000,
+    stdioCalls: quick ? 5_000 : 20_000,
+    stdioWarmupCalls: quick ? 2_000 : 4_000,
     sessions: quick ? 500 : 10_000,
-    sessionSeconds: quick ? 8 : 45,
+    sessionSeconds: quick ? 5 : 30,
     listSeconds: quick ? 1 : 3,
     startupRounds: quick ? 2 : 3,
     launch: argv.includes("--tsx") ? "tsx" : "compiled",

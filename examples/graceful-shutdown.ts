@@ -1,4 +1,4 @@
-// examples/graceful-shutdown.ts
+// examples/graceful-shutdown.ts: on SIGTERM, readiness turns 503 at once, calls in flight finish, new ones get 503, exit code 0.
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Schema } from "effect"
 import { Health, Http, Lifecycle, Management, McpServer, Tool } from "turbomcp-server"

@@ -23,10 +23,8 @@ export interface Contender {
   readonly node: string
   readonly http?: {
     readonly script: string
-    /** Which request its stateless mode serves: a legacy (2025) request, or only a 2026-07-28 one. */
+    /** The request its stateless scenarios send: a 2025-era one, or a 2026-07-28 one. */
     readonly statelessDialect: Dialect
-    /** Whether it also serves 2026-07-28 requests (used by --dialect modern). */
-    readonly modern: boolean
   }
   readonly stdio?: { readonly script: string; readonly args: ReadonlyArray<string> }
   /** How lib/build.ts compiles its entries: output folder, esbuild target, tsconfig, node_modules to link. */
@@ -47,14 +45,14 @@ const peer = (
   id: string,
   label: string,
   file: string,
-  options: { statelessDialect?: Dialect; modern?: boolean; stdio?: boolean } = {}
+  options: { statelessDialect?: Dialect; stdio?: boolean } = {}
 ): Contender => ({
   id,
   label,
   role: "peer",
   cwd: BENCH_DIR,
   node: process.execPath,
-  http: { script: join(PEERS_DIR, file), statelessDialect: options.statelessDialect ?? "legacy", modern: options.modern ?? false },
+  http: { script: join(PEERS_DIR, file), statelessDialect: options.statelessDialect ?? "legacy" },
   stdio: options.stdio === false ? undefined : { script: join(PEERS_DIR, file), args: ["--stdio"] },
   build: PEERS_BUILD,
   unavailable: needs(BENCH_DIR)
@@ -69,7 +67,7 @@ export const ours = (dialect: Dialect): Contender => ({
   role: "ours",
   cwd: ROOT_DIR,
   node: process.execPath,
-  http: { script: OURS_HTTP, statelessDialect: dialect, modern: true },
+  http: { script: OURS_HTTP, statelessDialect: dialect },
   stdio: { script: OURS_STDIO, args: [] },
   // Bundled with the root tsconfig (its paths map turbomcp-server to src/); packages resolve
   // from the root node_modules through a link in the output folder.
@@ -93,7 +91,7 @@ export const plain: Contender = {
   role: "baseline",
   cwd: BENCH_DIR,
   node: process.execPath,
-  http: { script: join(PEERS_DIR, "plain-http.ts"), statelessDialect: "legacy", modern: false },
+  http: { script: join(PEERS_DIR, "plain-http.ts"), statelessDialect: "legacy" },
   stdio: { script: join(PEERS_DIR, "plain-stdio.ts"), args: ["--stdio"] },
   build: PEERS_BUILD,
   unavailable: needs(BENCH_DIR)
@@ -105,24 +103,24 @@ export const effect4: Contender = {
   role: "peer",
   cwd: NODE24_DIR,
   node: NODE24_BIN,
-  http: { script: join(NODE24_DIR, "effect4.ts"), statelessDialect: "modern", modern: true },
+  // It needs a session for every 2025-era request, so its stateless request is 2026-07-28.
+  http: { script: join(NODE24_DIR, "effect4.ts"), statelessDialect: "modern" },
   stdio: { script: join(NODE24_DIR, "effect4.ts"), args: ["--stdio"] },
   build: { outDir: join(NODE24_DIR, ".build"), node: "node24" },
   unavailable: () => needs(NODE24_DIR)() ?? (existsSync(NODE24_BIN) ? undefined : "the pinned node 24 binary is absent")
 }
 
 /**
- * All contenders, in table order. `dialect` picks the request that ours and the peers
- * that speak both eras get in the stateless scenarios (default: legacy, the one every
- * peer but Effect 4 can serve).
+ * All contenders, in table order. `dialect` is the request that ours and SDK v2, which
+ * serve both eras statelessly, get in the stateless scenarios (default: legacy, the one
+ * every peer but Effect 4 can serve).
  */
 export const contenders = (dialect: Dialect = "legacy"): ReadonlyArray<Contender> => {
-  const pick = (modern: boolean): Dialect => (dialect === "modern" && modern ? "modern" : "legacy")
   return [
     ours(dialect),
     plain,
     peer("sdk-v1", "SDK v1", "sdk-v1.ts"),
-    peer("sdk-v2", "SDK v2", "sdk-v2.ts", { statelessDialect: pick(true), modern: true }),
+    peer("sdk-v2", "SDK v2", "sdk-v2.ts", { statelessDialect: dialect }),
     peer("fastmcp", "FastMCP", "fastmcp.ts"),
     peer("effect3", "Effect 3", "effect3.ts"),
     effect4

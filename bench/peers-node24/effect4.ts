@@ -42,4 +42,5 @@ const main = config.transport === "stdio"
     disableListenLog: true
   }).pipe(Layer.provide(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })))
 
-NodeRuntime.runMain(Layer.launch(main as Layer.Layer<never>))
+// The loosely typed toolkit leaves the requirements as `any`; everything is provided above.
+NodeRuntime.runMain(Layer.launch(main as Layer.Layer<unknown, unknown, never>))

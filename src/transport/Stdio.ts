@@ -1,7 +1,8 @@
 /**
  * The stdio transport: newline-delimited JSON-RPC on stdin/stdout. Only MCP
  * messages go to stdout; logs go to stderr. Requests are served concurrently and
- * answered as they finish; end of input drains what is in flight and ends the run.
+ * answered as they finish; end of input drains what is in flight and ends the run. While the
+ * run shuts down, new requests are answered with the JSON-RPC error `-32000`.
  *
  * @since 0.1.0
  */

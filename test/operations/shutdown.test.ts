@@ -2,7 +2,7 @@
 // tool calls are in flight, and the process gets SIGTERM.
 import { afterEach, describe, expect, it } from "vitest"
 import { postHeaders, rawRequest, type RawResponse, sseReader } from "../utils/http.js"
-import { type Child, delay, freePort, spawnTs, waitForHttp, withTimeout } from "../utils/process.js"
+import { type Child, delay, freePort, spawnStdio, spawnTs, waitForHttp, withTimeout } from "../utils/process.js"
 
 const EXAMPLE = "examples/graceful-shutdown.ts"
 const LEGACY = "2025-06-18"
@@ -151,5 +151,28 @@ describe("graceful shutdown on SIGTERM", () => {
     const exited = await withTimeout(child.exited, 10_000, "the server to exit")
     expect(exited).toEqual({ code: 0, signal: null })
     expect(Date.now() - signalledAt).toBeLessThan(5_000)
+  }, 60_000)
+})
+
+describe("graceful shutdown on stdio", () => {
+  it("answers the call in flight, refuses new requests with a JSON-RPC error, and exits 0", async () => {
+    const client = spawnStdio()
+    child = client.child
+    const init = await client.request(1, "initialize", {
+      protocolVersion: LEGACY,
+      capabilities: {},
+      clientInfo: { name: "shutdown-test", version: "1.0.0" }
+    }, 45_000)
+    expect(init.result.serverInfo.name).toBe("turbomcp-demo")
+    client.send({ jsonrpc: "2.0", method: "notifications/initialized" })
+    const slow = client.request(2, "tools/call", { name: "sleep", arguments: { ms: 1_500 } })
+    await delay(300)
+    client.child.process.kill("SIGTERM")
+    await delay(300)
+    const refused = await client.request(3, "tools/list")
+    expect(refused.error).toEqual({ code: -32000, message: "Server is shutting down" })
+    expect((await slow).result.content[0].text).toBe("slept 1500 ms")
+    expect(await withTimeout(client.child.exited, 10_000, "the server to exit")).toEqual({ code: 0, signal: null })
+    expect(client.garbage).toEqual([])
   }, 60_000)
 })

@@ -99,9 +99,10 @@ export const run = <ROut, E>(layer: Layer.Layer<ROut, E>, options: RunOptions<RO
         Effect.provideService(Shutdown, { request: Effect.asVoid(Deferred.succeed(options.stop, undefined)) }),
         Effect.provideService(Drain, options.drain)
       )
-      // Added after every layer's finalizer, so it runs before all of them when the scope closes.
-      yield* Effect.addFinalizer(() => options.drain.begin)
       if (options.onStart !== undefined) yield* options.onStart(context)
+      // Added last, after every layer's finalizer (and those of `onStart`, which may register
+      // drain hooks), so it runs before all of them when the scope closes.
+      yield* Effect.addFinalizer(() => options.drain.begin)
       yield* Deferred.await(options.stop)
     })
   )

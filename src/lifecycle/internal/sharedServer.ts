@@ -74,12 +74,18 @@ export interface SharedServer<E> {
   readonly status: Effect.Effect<Status>
 }
 
-const isLive = (state: State) => state._tag === "Running" || state._tag === "Draining"
+const isLive = (state: State): state is Extract<State, { readonly _tag: "Running" | "Draining" }> =>
+  state._tag === "Running" || state._tag === "Draining"
 
 /** @internal */
 export const make = <ROut, E>(layer: Layer.Layer<ROut, E>, options: Options = {}): Effect.Effect<SharedServer<E>> =>
   Effect.gen(function*() {
     const state = yield* SubscriptionRef.make<State>(State.Idle())
+    // Claimed by the first `run` or by a `shutdown` before any run. Kept apart from `state`, which
+    // publishes every write: only real transitions are written there.
+    const claimed = yield* Ref.make(false)
+    // Shut down before it ran: it never will.
+    const shutDownIdle = yield* Ref.make(false)
     // The built context while the server runs; `None` before and after.
     const running = yield* Ref.make(Option.none<Context.Context<unknown>>())
     const stop = yield* Deferred.make<void>()
@@ -100,15 +106,16 @@ export const make = <ROut, E>(layer: Layer.Layer<ROut, E>, options: Options = {}
         const startedAt = yield* Clock.currentTimeMillis
         yield* Ref.set(running, Option.some(context as Context.Context<unknown>))
         yield* SubscriptionRef.set(state, State.Running({ startedAt }))
-        yield* drain.onDrain(SubscriptionRef.update(state, (s) => s._tag === "Running" ? State.Draining(s) : s))
+        yield* drain.onDrain(SubscriptionRef.set(state, State.Draining({ startedAt })))
       })
 
     const run: Effect.Effect<void, E | SharedServerError> = Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
-        const previous = yield* SubscriptionRef.getAndUpdate(state, (s) => s._tag === "Idle" ? State.Starting() : s)
-        if (previous._tag !== "Idle") {
-          return yield* new SharedServerError({ reason: previous._tag === "Stopped" ? "Stopped" : "AlreadyStarted" })
+        if (yield* Ref.getAndSet(claimed, true)) {
+          const neverRan = yield* Ref.get(shutDownIdle)
+          return yield* new SharedServerError({ reason: neverRan ? "Stopped" : "AlreadyStarted" })
         }
+        yield* SubscriptionRef.set(state, State.Starting())
         const drain = yield* Lifecycle.makeDrain
         yield* restore(Lifecycle.run(layer, { stop, drain, onStart: (context) => onStart(context, drain) })).pipe(
           Effect.onExit((exit) => finish(Exit.asVoid(exit)))
@@ -116,13 +123,14 @@ export const make = <ROut, E>(layer: Layer.Layer<ROut, E>, options: Options = {}
       })
     )
 
-    const requestShutdown = Effect.flatMap(
-      SubscriptionRef.getAndUpdate(state, (s) => s._tag === "Idle" ? State.Stopped({ exit: Exit.void }) : s),
-      (previous) =>
-        previous._tag === "Idle"
-          ? Effect.asVoid(Deferred.succeed(stopped, Exit.void))
-          : Effect.asVoid(Deferred.succeed(stop, undefined))
-    )
+    const requestShutdown = Effect.flatMap(Ref.getAndSet(claimed, true), (running) =>
+      running
+        ? Effect.asVoid(Deferred.succeed(stop, undefined))
+        : Ref.set(shutDownIdle, true).pipe(
+          Effect.zipRight(SubscriptionRef.set(state, State.Stopped({ exit: Exit.void }))),
+          Effect.zipRight(Deferred.succeed(stopped, Exit.void)),
+          Effect.asVoid
+        ))
 
     const health = whileRunning((context) =>
       Option.match(Context.getOption(context, Health), {
@@ -160,7 +168,6 @@ export const make = <ROut, E>(layer: Layer.Layer<ROut, E>, options: Options = {}
       const now = yield* Clock.currentTimeMillis
       const server = Context.getOption(context.value, McpServer)
       const endpoint = Context.getOption(context.value, Endpoint)
-      const startedAt = current._tag === "Running" || current._tag === "Draining" ? current.startedAt : now
       return {
         state: current._tag,
         ...(Option.isSome(server)
@@ -172,7 +179,7 @@ export const make = <ROut, E>(layer: Layer.Layer<ROut, E>, options: Options = {}
           }
           : {}),
         ...(Option.isSome(endpoint) ? { url: endpoint.value.url } : {}),
-        uptimeSeconds: Math.max(0, (now - startedAt) / 1000)
+        uptimeSeconds: Math.max(0, (now - current.startedAt) / 1000)
       } satisfies Status
     })
 

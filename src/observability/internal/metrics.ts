@@ -49,9 +49,13 @@ export interface Service {
     durationSeconds: number,
     tool?: string | undefined
   ) => void
+  /** Sets the `active_sessions` gauge (a sampler does, from the server's count). */
   readonly setActiveSessions: (count: number) => Effect.Effect<void>
+  /** Sets the `active_connections` gauge; the HTTP transport counts with `connectionOpened`/`Closed`. */
   readonly setActiveConnections: (count: number) => Effect.Effect<void>
+  /** Runs `sampler` before every export (scrape, JSON snapshot) while the calling scope is open. */
   readonly addSampler: (sampler: Effect.Effect<void>) => Effect.Effect<void, never, Scope.Scope>
+  /** Runs every sampler: gauges read at scrape time are brought up to date. */
   readonly sample: Effect.Effect<void>
 }
 
@@ -108,7 +112,10 @@ const makeSamplers = () => {
   const samplers = Ref.unsafeMake<ReadonlyArray<{ readonly run: Effect.Effect<void> }>>([])
   const addSampler = (run: Effect.Effect<void>) =>
     Effect.asVoid(Effect.acquireRelease(
-      Effect.sync(() => ({ run })).pipe(Effect.tap((entry) => Ref.update(samplers, (all) => [...all, entry]))),
+      Effect.suspend(() => {
+        const entry = { run }
+        return Effect.as(Ref.update(samplers, (all) => [...all, entry]), entry)
+      }),
       (entry) => Ref.update(samplers, (all) => all.filter((e) => e !== entry))
     ))
   const sample = Effect.flatMap(Ref.get(samplers), (all) => Effect.forEach(all, (e) => e.run, { discard: true }))

@@ -147,5 +147,3 @@ export const layer = (options: Http.Options = {}): Layer.Layer<never, never, Mcp
 /** @internal */
 export const layerEndpoint = (options: Http.Options = {}): Layer.Layer<Endpoint, never, McpServer> =>
   Layer.scoped(Endpoint, withEventStore(serve(options))) as Layer.Layer<Endpoint, never, McpServer>
-
-void Runtime

@@ -33,6 +33,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     const stdout = options.stdout ?? process.stdout
     const inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
     let congested = false
+    let draining = false
 
     const lines = readline.createInterface({ input: stdin, crlfDelay: Infinity })
 
@@ -57,6 +58,10 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     }
 
     const serve = (request: JsonRpc.Request, onDone: (text: string | undefined) => void) => {
+      // Shutting down: new requests are refused with a JSON-RPC error, as HTTP answers 503.
+      if (draining) {
+        return onDone(JsonRpc.errorText(request.id, { code: -32000, message: "Server is shutting down" }))
+      }
       // Each message picks its era: a modern envelope in `_meta`, or the session's handshake.
       const fiber = runFork(
         Modern.claimsModern(request.params)
@@ -124,13 +129,17 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
 
     // End of input: finish what is in flight, then end the run. Listen streams end first: their
     // client is gone, and they would hold the drain.
-    lines.once("close", () => runFork(Effect.zipRight(Effect.zipRight(server.closeListeners, drain), shutdown.request)))
+    lines.once("close", () =>
+      runFork(server.closeListeners.pipe(Effect.zipRight(drain), Effect.zipRight(shutdown.request))))
 
     yield* Effect.addFinalizer(() =>
-      Effect.zipRight(
+      Effect.gen(function*() {
+        draining = true
+        yield* server.closeListeners
         // Interruptible again inside the finalizer, so that the timeout can cut the wait short.
-        Effect.zipRight(server.closeListeners, Effect.interruptible(drain)).pipe(Effect.timeout("30 seconds"), Effect.ignore),
-        Effect.sync(() => lines.close())
-      ).pipe(Effect.zipRight(server.closeSession(session)))
+        yield* drain.pipe(Effect.interruptible, Effect.timeout("30 seconds"), Effect.ignore)
+        lines.close()
+        yield* server.closeSession(session)
+      })
     )
   }))
