@@ -1,0 +1,21 @@
+// The benchmark harness cannot rot: every contender starts and answers one verified
+// tools/call over HTTP and stdio (bench/smoke.ts). CI installs the peers (.ci/run) and
+// fails on any skip; elsewhere a contender whose packages are absent is skipped and the
+// smoke script prints why.
+import { execFile } from "node:child_process"
+import { describe, expect, it } from "vitest"
+import { baseEnv, nodeCommand, ROOT } from "../utils/process.js"
+
+describe("bench smoke", () => {
+  it("each contender answers one tools/call", async () => {
+    const { args, command } = nodeCommand("bench/smoke.ts")
+    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) =>
+      execFile(command, args, { cwd: ROOT, env: baseEnv(), timeout: 540_000, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr }))
+    )
+    console.log(output)
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/ours\s.*http.*ok|ours.*ok/)
+    if (process.env.CI === "true") expect(output, "CI installs every peer: nothing may be skipped").not.toMatch(/skipped/i)
+  }, 600_000)
+})
