@@ -123,11 +123,23 @@ export const Review = Prompt.make("review", {
   complete: { language: Completion.fromList(["typescript", "python", "rust", "go"]) }
 }).handle(({ code, language }) => Effect.succeed(`Review this ${language} code:\n${code ?? "(none)"}`))
 
+/**
+ * `count` generated echo-like tools (tool_0000 ...): the benchmark's tools/list scenario
+ * sets BENCH_TOOLS=1000 so every contender lists the same 1,001 tools.
+ */
+export const GeneratedToolsLive = (count: number) =>
+  McpServer.tools(...Array.from({ length: count }, (_, i) =>
+    Tool.make(`tool_${String(i).padStart(4, "0")}`, {
+      description: `Generated tool ${i}: echoes its text`,
+      parameters: { text: Schema.String }
+    }).handle(({ text }) => Effect.succeed(text))))
+
 /** Every definition of the demo, ready to provide to a transport layer. */
 export const DemoLive = Layer.mergeAll(
   McpServer.tools(Echo, Add, Sleep, Ask, Summarize, Roots, Log, AddTool),
   McpServer.resources(Readme, Color),
-  McpServer.prompts(Review)
+  McpServer.prompts(Review),
+  GeneratedToolsLive(Number(process.env.BENCH_TOOLS ?? 0))
 )
 
 export const ServerLive = McpServer.layer({
