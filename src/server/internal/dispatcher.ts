@@ -54,7 +54,23 @@ const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
 
 const decodeInitialize = decoder(McpSchema.InitializeParams)
 const decodePaginated = decoder(McpSchema.PaginatedParams)
-const decodeCallTool = decoder(McpSchema.CallToolParams)
+// tools/call is the hot path: its envelope (a name and an arguments object) is checked by
+// hand, which is several times cheaper than a Schema decode; the tool's own compiled
+// decoder then checks the arguments. Same rules and messages as McpSchema.CallToolParams.
+const decodeCallTool = (
+  method: string,
+  params: Record<string, unknown> | undefined
+): Effect.Effect<{ readonly name: string; readonly arguments?: Record<string, unknown> | undefined }, McpError.InvalidParams> => {
+  const name = params?.name
+  const args = params?.arguments
+  if (typeof name !== "string") {
+    return Effect.fail(new McpError.InvalidParams({ message: `Invalid params for ${method}: name must be a string` }))
+  }
+  if (args !== undefined && (typeof args !== "object" || args === null || Array.isArray(args))) {
+    return Effect.fail(new McpError.InvalidParams({ message: `Invalid params for ${method}: arguments must be an object` }))
+  }
+  return Effect.succeed({ name, arguments: args as Record<string, unknown> | undefined })
+}
 const decodeResource = decoder(McpSchema.ResourceParams)
 const decodeGetPrompt = decoder(McpSchema.GetPromptParams)
 const decodeComplete = decoder(McpSchema.CompleteParams)

@@ -40,6 +40,17 @@ const headerParamsOf = (schema: Record<string, unknown>, path: ReadonlyArray<str
   return found
 }
 
+// Whether a synchronous decode stopped at an asynchronous transformation.
+const hasForbidden = (issue: ParseResult.ParseIssue): boolean => {
+  if (issue._tag === "Forbidden") return true
+  if ("issues" in issue) {
+    const issues = issue.issues
+    return Array.isArray(issues) ? issues.some(hasForbidden) : hasForbidden(issues as ParseResult.ParseIssue)
+  }
+  if ("issue" in issue) return hasForbidden(issue.issue as ParseResult.ParseIssue)
+  return false
+}
+
 /** @internal */
 export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any, never> | undefined>(
   name: string,
@@ -48,14 +59,21 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any
   handle: <E, R>(handler: (params: any) => Effect.Effect<any, E, R>) => {
     const parameters = toSchema(options.parameters)
     const inputSchema = objectJsonSchema(parameters)
-    const decodeParams = Schema.decodeUnknown(parameters, { errors: "all", onExcessProperty: "ignore" })
+    const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
+    const decodeParams = Schema.decodeUnknown(parameters, decodeOptions)
+    // Synchronous first (the common case, and much cheaper than the Effect decoder); a Schema
+    // with asynchronous transformations is Forbidden there and takes the Effect path.
+    const decodeParamsSync = Schema.decodeUnknownEither(parameters, decodeOptions)
     const success = options.success
     const encodeSuccess = success === undefined ? undefined : Schema.encode(success)
-    const decode = (args: unknown) =>
-      Effect.mapError(
-        decodeParams(args ?? {}),
-        (error) => `Invalid arguments for tool ${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
-      )
+    const describe = (error: ParseResult.ParseError) =>
+      `Invalid arguments for tool ${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+    const decode = (args: unknown): Effect.Effect<unknown, string> => {
+      const decoded = decodeParamsSync(args ?? {})
+      if (decoded._tag === "Right") return Effect.succeed(decoded.right)
+      if (!hasForbidden(decoded.left.issue)) return Effect.fail(describe(decoded.left))
+      return Effect.mapError(decodeParams(args ?? {}), describe)
+    }
     const runHandler = encodeSuccess === undefined
       ? (params: unknown) => Effect.map(handler(params), (output) => toResult(output as Tool.Output))
       : (params: unknown) =>

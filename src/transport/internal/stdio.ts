@@ -37,9 +37,17 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
 
     const lines = readline.createInterface({ input: stdin, crlfDelay: Infinity })
 
-    // Backpressure: stop reading requests while stdout cannot take more output.
-    const writeNow = (text: string) => {
-      if (!stdout.write(text + "\n") && !congested) {
+    // Messages finished in the same turn of the event loop go out in one write: a write to a
+    // pipe is a system call, and one per response dominated the profile.
+    let pending: Array<string> = []
+    let pendingBytes = 0
+    const flush = () => {
+      if (pending.length === 0) return
+      const chunk = pending.join("")
+      pending = []
+      pendingBytes = 0
+      // Backpressure: stop reading requests while stdout cannot take more output.
+      if (!stdout.write(chunk) && !congested) {
         congested = true
         lines.pause()
         stdout.once("drain", () => {
@@ -47,6 +55,12 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
           lines.resume()
         })
       }
+    }
+    const writeNow = (text: string) => {
+      if (pending.length === 0) setImmediate(flush)
+      pending.push(text + "\n")
+      pendingBytes += text.length
+      if (pendingBytes > 65_536) flush()
     }
     const write = (text: string) => Effect.sync(() => writeNow(text))
 
@@ -140,6 +154,8 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
         yield* drain.pipe(Effect.interruptible, Effect.timeout("30 seconds"), Effect.ignore)
         lines.close()
         yield* server.closeSession(session)
+        // Whatever the last turn produced goes out before the process may exit.
+        flush()
       })
     )
   }))
