@@ -40,23 +40,40 @@ const requestedSchemaOf = (schema: Schema.Schema.Any): unknown => {
   return json
 }
 
-/** @internal */
-export const make = (options: {
+interface State {
   readonly requestId: JsonRpc.RequestId
   readonly method: string
   readonly params: Record<string, unknown> | undefined
   readonly meta: RequestMeta
   readonly outbound: Outbound
-  readonly detach?: Effect.Effect<void> | undefined
-}): McpContext.McpContext["Type"] => {
-  const { meta, outbound } = options
-  const progressToken = meta.progressToken
+  readonly detach: Effect.Effect<void>
+  /** Default input keys: the method and the call's position, stable across MRTR rounds. */
+  counters: Record<string, number> | undefined
+}
 
-  const progress = (value: number, opts?: McpContext.Progress): Effect.Effect<void> =>
-    progressToken === undefined
-      ? Effect.void
-      : outbound.notify("notifications/progress", { progressToken, progress: value, ...opts })
+const keyOf = (self: State, prefix: string, options?: McpContext.InputOptions) => {
+  if (options?.key !== undefined) return options.key
+  const counters = self.counters ??= {}
+  const n = counters[prefix] ?? 0
+  counters[prefix] = n + 1
+  return `${prefix}-${n}`
+}
 
+// Lazy: building an error captures a stack trace, far too costly to do for every request.
+const require = (self: State, path: ReadonlyArray<string>, capability: string) =>
+  Effect.suspend(() =>
+    hasCapability(self.meta, path) ? Effect.void : Effect.fail(new McpError.MissingClientCapability({ capability }))
+  )
+
+const progressOf = (self: State) => (value: number, opts?: McpContext.Progress): Effect.Effect<void> => {
+  const progressToken = self.meta.progressToken
+  return progressToken === undefined
+    ? Effect.void
+    : self.outbound.notify("notifications/progress", { progressToken, progress: value, ...opts })
+}
+
+const logOf = (self: State): McpContext.ClientLog => {
+  const { meta, outbound } = self
   // Modern clients get logs only when the request asked for them; legacy sessions get
   // everything until `logging/setLevel` says otherwise.
   const threshold = meta.logLevel === undefined
@@ -67,96 +84,118 @@ export const make = (options: {
       ? Effect.void
       : outbound.notify("notifications/message", logger === undefined ? { level, data } : { level, logger, data })
   ) as McpContext.ClientLog
-  Object.assign(log, {
+  return Object.assign(log, {
     debug: (data: unknown) => log("debug", data),
     info: (data: unknown) => log("info", data),
     notice: (data: unknown) => log("notice", data),
     warning: (data: unknown) => log("warning", data),
     error: (data: unknown) => log("error", data)
   })
+}
 
-  // Lazy: building an error captures a stack trace, far too costly to do for every request.
-  const require = (path: ReadonlyArray<string>, capability: string) =>
-    Effect.suspend(() =>
-      hasCapability(meta, path) ? Effect.void : Effect.fail(new McpError.MissingClientCapability({ capability }))
+const elicitOf = (self: State) =>
+<A, I extends Record<string, unknown>>(
+  message: string,
+  schema: Schema.Schema<A, I>,
+  options?: McpContext.InputOptions
+) =>
+  require(self, ["elicitation"], "elicitation").pipe(
+    Effect.zipRight(Effect.suspend(() =>
+      self.outbound.request("elicitation/create", {
+        ...(Version.hasIcons(self.meta.protocolVersion) ? { mode: "form" } : {}),
+        message,
+        requestedSchema: options?.requestedSchema ?? requestedSchemaOf(schema)
+      }, keyOf(self, "elicitation", options))
+    )),
+    Effect.flatMap((answer) => Effect.mapError(decodeElicitResult(answer), badAnswer("elicitation/create"))),
+    Effect.flatMap((answer): Effect.Effect<McpContext.ElicitResult<A>, McpError.InvalidParams> =>
+      answer.action === "accept"
+        ? Effect.map(
+          Effect.mapError(Schema.decodeUnknown(schema)(answer.content ?? {}), badAnswer("elicitation/create")),
+          (content) => ({ action: "accept", content })
+        )
+        : Effect.succeed({ action: answer.action })
     )
+  )
 
-  // Default keys: the method and the call's position, stable across MRTR rounds.
-  const counters: Record<string, number> = {}
-  const keyOf = (prefix: string, options?: McpContext.InputOptions) => {
-    if (options?.key !== undefined) return options.key
-    const n = counters[prefix] ?? 0
-    counters[prefix] = n + 1
-    return `${prefix}-${n}`
-  }
-
-  const elicit = <A, I extends Record<string, unknown>>(
-    message: string,
-    schema: Schema.Schema<A, I>,
-    options?: McpContext.InputOptions
-  ) =>
-    require(["elicitation"], "elicitation").pipe(
-      Effect.zipRight(Effect.suspend(() =>
-        outbound.request("elicitation/create", {
-          ...(Version.hasIcons(meta.protocolVersion) ? { mode: "form" } : {}),
-          message,
-          requestedSchema: options?.requestedSchema ?? requestedSchemaOf(schema)
-        }, keyOf("elicitation", options))
-      )),
-      Effect.flatMap((answer) => Effect.mapError(decodeElicitResult(answer), badAnswer("elicitation/create"))),
-      Effect.flatMap((answer): Effect.Effect<McpContext.ElicitResult<A>, McpError.InvalidParams> =>
-        answer.action === "accept"
-          ? Effect.map(
-            Effect.mapError(Schema.decodeUnknown(schema)(answer.content ?? {}), badAnswer("elicitation/create")),
-            (content) => ({ action: "accept", content })
-          )
-          : Effect.succeed({ action: answer.action })
-      )
+const elicitUrlOf = (self: State) => (opts: McpContext.ElicitUrlOptions & McpContext.InputOptions) =>
+  require(self, ["elicitation", "url"], "elicitation.url").pipe(
+    Effect.zipRight(Effect.suspend(() =>
+      self.outbound.request("elicitation/create", {
+        mode: "url",
+        message: opts.message,
+        url: opts.url,
+        elicitationId: opts.elicitationId
+      }, keyOf(self, "elicitation", opts))
+    )),
+    Effect.flatMap((answer) => Effect.mapError(decodeElicitResult(answer), badAnswer("elicitation/create"))),
+    Effect.map((answer): McpContext.ElicitResult<void> =>
+      answer.action === "accept" ? { action: "accept", content: undefined } : { action: answer.action }
     )
+  )
 
-  const elicitUrl = (opts: McpContext.ElicitUrlOptions & McpContext.InputOptions) =>
-    require(["elicitation", "url"], "elicitation.url").pipe(
-      Effect.zipRight(Effect.suspend(() =>
-        outbound.request("elicitation/create", {
-          mode: "url",
-          message: opts.message,
-          url: opts.url,
-          elicitationId: opts.elicitationId
-        }, keyOf("elicitation", opts))
-      )),
-      Effect.flatMap((answer) => Effect.mapError(decodeElicitResult(answer), badAnswer("elicitation/create"))),
-      Effect.map((answer): McpContext.ElicitResult<void> =>
-        answer.action === "accept" ? { action: "accept", content: undefined } : { action: answer.action }
-      )
-    )
+const sampleOf = (self: State) => (params: McpSchema.CreateMessageParams, options?: McpContext.InputOptions) =>
+  require(self, ["sampling"], "sampling").pipe(
+    Effect.zipRight(Effect.suspend(() =>
+      self.outbound.request("sampling/createMessage", params, keyOf(self, "sampling", options))
+    )),
+    Effect.flatMap((answer) => Effect.mapError(decodeCreateMessageResult(answer), badAnswer("sampling/createMessage")))
+  )
 
-  const sample = (params: McpSchema.CreateMessageParams, options?: McpContext.InputOptions) =>
-    require(["sampling"], "sampling").pipe(
-      Effect.zipRight(Effect.suspend(() => outbound.request("sampling/createMessage", params, keyOf("sampling", options)))),
-      Effect.flatMap((answer) =>
-        Effect.mapError(decodeCreateMessageResult(answer), badAnswer("sampling/createMessage"))
-      )
-    )
-
-  const listRoots = require(["roots"], "roots").pipe(
-    Effect.zipRight(Effect.suspend(() => outbound.request("roots/list", {}, keyOf("roots")))),
+const listRootsOf = (self: State) =>
+  require(self, ["roots"], "roots").pipe(
+    Effect.zipRight(Effect.suspend(() => self.outbound.request("roots/list", {}, keyOf(self, "roots")))),
     Effect.flatMap((answer) => Effect.mapError(decodeListRootsResult(answer), badAnswer("roots/list"))),
     Effect.map((answer) => answer.roots)
   )
 
-  return {
+// Every request gets a context, most handlers use a little of it: the members are built
+// when read (a getter per member on one shared prototype), not on every request.
+const ContextProto = {
+  get principal() {
+    return (this as unknown as State).meta.principal
+  },
+  get progress() {
+    return progressOf(this as unknown as State)
+  },
+  get log() {
+    return logOf(this as unknown as State)
+  },
+  get elicit() {
+    return elicitOf(this as unknown as State)
+  },
+  get elicitUrl() {
+    return elicitUrlOf(this as unknown as State)
+  },
+  get sample() {
+    return sampleOf(this as unknown as State)
+  },
+  get listRoots() {
+    return listRootsOf(this as unknown as State)
+  },
+  get closeStream() {
+    return (this as unknown as State).outbound.closeStream
+  }
+}
+
+/** @internal */
+export const make = (options: {
+  readonly requestId: JsonRpc.RequestId
+  readonly method: string
+  readonly params: Record<string, unknown> | undefined
+  readonly meta: RequestMeta
+  readonly outbound: Outbound
+  readonly detach?: Effect.Effect<void> | undefined
+}): McpContext.McpContext["Type"] => {
+  const state: State = Object.create(ContextProto)
+  Object.assign(state, {
     requestId: options.requestId,
     method: options.method,
     params: options.params,
-    meta,
-    principal: meta.principal,
-    progress,
-    log,
-    elicit,
-    elicitUrl,
-    sample,
-    listRoots,
-    closeStream: outbound.closeStream,
-    detach: options.detach ?? Effect.void
-  }
+    meta: options.meta,
+    outbound: options.outbound,
+    detach: options.detach ?? Effect.void,
+    counters: undefined
+  })
+  return state as unknown as McpContext.McpContext["Type"]
 }
