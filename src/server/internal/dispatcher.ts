@@ -54,23 +54,6 @@ const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
 
 const decodeInitialize = decoder(McpSchema.InitializeParams)
 const decodePaginated = decoder(McpSchema.PaginatedParams)
-// tools/call is the hot path: its envelope (a name and an arguments object) is checked by
-// hand, which is several times cheaper than a Schema decode; the tool's own compiled
-// decoder then checks the arguments. Same rules and messages as McpSchema.CallToolParams.
-const decodeCallTool = (
-  method: string,
-  params: Record<string, unknown> | undefined
-): Effect.Effect<{ readonly name: string; readonly arguments?: Record<string, unknown> | undefined }, McpError.InvalidParams> => {
-  const name = params?.name
-  const args = params?.arguments
-  if (typeof name !== "string") {
-    return Effect.fail(new McpError.InvalidParams({ message: `Invalid params for ${method}: name must be a string` }))
-  }
-  if (args !== undefined && (typeof args !== "object" || args === null || Array.isArray(args))) {
-    return Effect.fail(new McpError.InvalidParams({ message: `Invalid params for ${method}: arguments must be an object` }))
-  }
-  return Effect.succeed({ name, arguments: args as Record<string, unknown> | undefined })
-}
 const decodeResource = decoder(McpSchema.ResourceParams)
 const decodeGetPrompt = decoder(McpSchema.GetPromptParams)
 const decodeComplete = decoder(McpSchema.CompleteParams)
@@ -175,48 +158,54 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
       }
     })
 
-  const callTool: Handler = (params, env) =>
-    Effect.flatMap(decodeCallTool("tools/call", params), (call): Effect.Effect<unknown, McpError.McpError, McpContext.McpContext> => {
-      const tool = registry.tool(call.name)
-      if (tool === undefined) return Effect.fail(new McpError.ToolNotFound({ name: call.name }))
-      // A tool that cannot run without a task, called by a request that may not get one.
-      if (tool.task === "required" && env.detach === undefined) return Effect.fail(Tasks.missingCapability())
-      const version = env.meta.protocolVersion
-      return tool.decode(call.arguments).pipe(
-        Effect.matchEffect({
-          // 2025-11-25 makes bad arguments a tool error the model can correct (SEP-1303);
-          // earlier revisions answer -32602.
-          onFailure: (message) =>
-            Version.hasIcons(version)
-              ? Effect.succeed<McpSchema.CallToolResult>({ content: [{ type: "text", text: message }], isError: true })
-              : Effect.fail(new McpError.InvalidParams({ message })),
-          onSuccess: (decoded) =>
-            tool.run(decoded).pipe(
-              Effect.catchAllCause((cause) => {
-                if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
-                // Protocol failures raised through the context (a missing client capability, a
-                // malformed client answer) stay protocol errors; the tool's own failures become
-                // results the model can read.
-                const failure = Cause.failureOption(cause)
-                if (failure._tag === "Some" && isMcpError(failure.value)) return Effect.fail(failure.value)
-                return Effect.as(
-                    Cause.isFailure(cause) ? Effect.void : Effect.logError(`Tool ${call.name} died`, cause),
-                    {
-                      content: [{
-                        type: "text",
-                        text: Cause.isFailure(cause)
-                          ? messageOf(Cause.squash(cause))
-                          : `Tool ${call.name} failed with an internal error`
-                      }],
-                      isError: true
-                    } as McpSchema.CallToolResult
-                  )
-              }),
-              Effect.map((result) => shape.callToolResult(result, version))
-            )
+  // Failures of the tool's own code become a result the model can read; protocol failures
+  // raised through the context (a missing client capability, a malformed client answer) stay
+  // protocol errors; interruption stays interruption.
+  const toolFailure = (name: string) => (cause: Cause.Cause<unknown>): Effect.Effect<McpSchema.CallToolResult, McpError.McpError> => {
+    if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+    const failure = Cause.failureOption(cause)
+    if (failure._tag === "Some" && isMcpError(failure.value)) return Effect.fail(failure.value)
+    return Effect.as(
+      Cause.isFailure(cause) ? Effect.void : Effect.logError(`Tool ${name} died`, cause),
+      {
+        content: [{
+          type: "text",
+          text: Cause.isFailure(cause) ? messageOf(Cause.squash(cause)) : `Tool ${name} failed with an internal error`
+        }],
+        isError: true
+      } as McpSchema.CallToolResult
+    )
+  }
+
+  const callTool: Handler = (params, env) => {
+    // The hot path: the envelope is checked synchronously, without an Effect of its own.
+    const name = params?.name
+    const args = params?.arguments
+    if (typeof name !== "string") {
+      return Effect.fail(new McpError.InvalidParams({ message: "Invalid params for tools/call: name must be a string" }))
+    }
+    if (args !== undefined && (typeof args !== "object" || args === null || Array.isArray(args))) {
+      return Effect.fail(new McpError.InvalidParams({ message: "Invalid params for tools/call: arguments must be an object" }))
+    }
+    const tool = registry.tool(name)
+    if (tool === undefined) return Effect.fail(new McpError.ToolNotFound({ name }))
+    // A tool that cannot run without a task, called by a request that may not get one.
+    if (tool.task === "required" && env.detach === undefined) return Effect.fail(Tasks.missingCapability())
+    const version = env.meta.protocolVersion
+    return Effect.matchEffect(tool.decode(args), {
+      // 2025-11-25 makes bad arguments a tool error the model can correct (SEP-1303);
+      // earlier revisions answer -32602.
+      onFailure: (message) =>
+        Version.hasIcons(version)
+          ? Effect.succeed<McpSchema.CallToolResult>({ content: [{ type: "text", text: message }], isError: true })
+          : Effect.fail(new McpError.InvalidParams({ message })),
+      onSuccess: (decoded) =>
+        Effect.matchCauseEffect(tool.run(decoded), {
+          onSuccess: (result) => Effect.succeed(shape.callToolResult(result, version)),
+          onFailure: (cause) => Effect.map(toolFailure(name)(cause), (result) => shape.callToolResult(result, version))
         })
-      )
     })
+  }
 
   const readResource: Handler = (params) =>
     Effect.flatMap(decodeResource("resources/read", params), ({ uri }) => {

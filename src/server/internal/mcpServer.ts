@@ -122,31 +122,43 @@ export const make = (options: McpServer.Options) =>
       Effect.forkScoped
     )
 
+    // Failures become JSON-RPC errors (interruption stays interruption: a cancelled request
+    // gets no answer); one matchCause, the cheapest way on the hot path.
+    const failureReply = (request: JsonRpc.Request, version: Version.ProtocolVersion) =>
+    (cause: Cause.Cause<McpError.McpError>): Effect.Effect<McpServer.Reply> => {
+      if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+      const failure = Cause.failureOption(cause)
+      if (failure._tag === "Some") {
+        const error = McpError.toErrorObject(failure.value, version)
+        return Effect.succeed({ text: JsonRpc.errorText(request.id, error), errorCode: error.code })
+      }
+      return Effect.as(
+        Effect.logError(`Request ${request.method} failed`, cause),
+        {
+          text: JsonRpc.errorText(request.id, { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }),
+          errorCode: JsonRpc.ErrorCode.InternalError
+        }
+      )
+    }
+
     const toReply = (request: JsonRpc.Request, version: Version.ProtocolVersion) =>
     (effect: Effect.Effect<unknown, McpError.McpError>): Effect.Effect<McpServer.Reply> =>
-      effect.pipe(
-        Effect.map((result): McpServer.Reply => ({ text: JsonRpc.successText(request.id, result), errorCode: undefined })),
-        Effect.catchAllCause((cause) => {
-          if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
-          const failure = Cause.failureOption(cause)
-          if (failure._tag === "Some") {
-            const error = McpError.toErrorObject(failure.value, version)
-            return Effect.succeed({ text: JsonRpc.errorText(request.id, error), errorCode: error.code })
-          }
-          return Effect.as(
-            Effect.logError(`Request ${request.method} failed`, cause),
-            {
-              text: JsonRpc.errorText(request.id, { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }),
-              errorCode: JsonRpc.ErrorCode.InternalError
-            }
-          )
-        })
-      )
+      Effect.matchCauseEffect(effect, {
+        onSuccess: (result) => Effect.succeed({ text: JsonRpc.successText(request.id, result), errorCode: undefined }),
+        onFailure: failureReply(request, version)
+      })
+
+    const toText = (request: JsonRpc.Request, version: Version.ProtocolVersion) =>
+    (effect: Effect.Effect<unknown, McpError.McpError>): Effect.Effect<string> =>
+      Effect.matchCauseEffect(effect, {
+        onSuccess: (result) => Effect.succeed(JsonRpc.successText(request.id, result)),
+        onFailure: (cause) => Effect.map(failureReply(request, version)(cause), textOf)
+      })
 
     const textOf = (reply: McpServer.Reply) => reply.text
 
     const handle = (request: JsonRpc.Request, env: Dispatcher.Env) =>
-      Effect.map(toReply(request, env.meta.protocolVersion)(dispatcher.dispatch(request, env)), textOf)
+      toText(request, env.meta.protocolVersion)(dispatcher.dispatch(request, env))
 
     const handleLegacy = (
       session: ClientSession.ClientSession,
