@@ -11,6 +11,7 @@ import * as Version from "../../protocol/Version.js"
 import type { ClientSession } from "../ClientSession.js"
 import * as Completion from "../Completion.js"
 import * as McpContext from "../McpContext.js"
+import type * as McpServer from "../McpServer.js"
 import type { Outbound } from "../Outbound.js"
 import type { Registry } from "../Registry.js"
 import type { RequestMeta } from "../RequestMeta.js"
@@ -26,16 +27,8 @@ export interface Env {
   readonly detach?: Effect.Effect<void> | undefined
 }
 
-/** @internal */
-export interface ServerOptions {
-  readonly name: string
-  readonly version: string
-  readonly title?: string
-  readonly description?: string
-  readonly websiteUrl?: string
-  readonly icons?: ReadonlyArray<McpSchema.Icon>
-  readonly instructions?: string
-}
+/** The server's identity, as `McpServer.Options` gives it. */
+type ServerOptions = Pick<McpServer.Options, "name" | "version" | "title" | "description" | "websiteUrl" | "icons" | "instructions">
 
 type Handler = (
   params: Record<string, unknown> | undefined,
