@@ -10,6 +10,7 @@ import type * as McpSchema from "../protocol/McpSchema.js"
 import type { Completer } from "./Completion.js"
 import * as internal from "./internal/resource.js"
 import type { McpContext } from "./McpContext.js"
+import type { CacheHint } from "./McpServer.js"
 
 /**
  * What a resource handler returns: text, bytes, or explicit contents.
@@ -42,6 +43,8 @@ export interface Resource<out R = never> {
   readonly _tag: "Resource"
   readonly uri: string
   readonly metadata: Metadata
+  /** Cache hint of its `resources/read` results (2026-07-28); the server's default otherwise. */
+  readonly cache: CacheHint | undefined
   readonly read: (uri: string) => Effect.Effect<ReadonlyArray<McpSchema.ResourceContents>, unknown, R | McpContext>
 }
 
@@ -51,7 +54,7 @@ export interface Resource<out R = never> {
  * @since 0.1.0
  * @category constructors
  */
-export const make: (options: Metadata & { readonly uri: string }) => {
+export const make: (options: Metadata & { readonly uri: string; readonly cache?: CacheHint }) => {
   readonly handle: <E, R>(read: Effect.Effect<Output, E, R>) => Resource<Exclude<R, McpContext>>
 } = internal.makeResource
 
@@ -63,6 +66,8 @@ export interface Template<out R = never> {
   readonly _tag: "ResourceTemplate"
   readonly uriTemplate: string
   readonly metadata: Metadata
+  /** Cache hint of its `resources/read` results (2026-07-28); the server's default otherwise. */
+  readonly cache: CacheHint | undefined
   /** Variables of `uri` when it matches the template. */
   readonly match: (uri: string) => Record<string, string> | undefined
   readonly read: (
@@ -91,6 +96,7 @@ export type Variables = Record<string, Schema.Schema<any, string, never>>
 export const template: <V extends Variables = {}, RC = never>(
   options: Metadata & {
     readonly uriTemplate: string
+    readonly cache?: CacheHint
     readonly variables?: V
     readonly complete?: { readonly [K in keyof V]?: Completer<RC> }
   }

@@ -12,6 +12,7 @@ import type { ClientSession } from "../ClientSession.js"
 import * as Completion from "../Completion.js"
 import * as McpContext from "../McpContext.js"
 import type * as McpServer from "../McpServer.js"
+import type { CacheHint } from "../McpServer.js"
 import type { Outbound } from "../Outbound.js"
 import type { Registry } from "../Registry.js"
 import type { RequestMeta } from "../RequestMeta.js"
@@ -200,19 +201,27 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     })
   }
 
-  const readResource: Handler = (params) =>
+  const readResource: Handler = (params, env) =>
     Effect.flatMap(decodeResource("resources/read", params), ({ uri }) => {
+      let cache: CacheHint | undefined
       const resource = registry.resource(uri)
       const read = resource !== undefined
-        ? resource.read(uri)
+        ? (cache = resource.cache, resource.read(uri))
         : (() => {
           for (const template of registry.templates()) {
             const variables = template.match(uri)
-            if (variables !== undefined) return template.read(uri, variables)
+            if (variables !== undefined) {
+              cache = template.cache
+              return template.read(uri, variables)
+            }
           }
           return Effect.fail(new McpError.ResourceNotFound({ uri }))
         })()
-      return Effect.map(Effect.mapError(read, toProtocolError), (contents) => ({ contents }))
+      // A definition's own cache hint (2026-07-28) overrides the server's default.
+      const hint = cache !== undefined && Version.isModern(env.meta.protocolVersion)
+        ? { ...(cache.ttlMs === undefined ? {} : { ttlMs: cache.ttlMs }), ...(cache.scope === undefined ? {} : { cacheScope: cache.scope }) }
+        : {}
+      return Effect.map(Effect.mapError(read, toProtocolError), (contents) => ({ contents, ...hint }))
     })
 
   const getPrompt: Handler = (params) =>

@@ -295,9 +295,10 @@ export const make = (options: McpServer.Options) =>
       const meta = isObject(result._meta) ? result._meta : {}
       const kind = cacheable[method]
       return {
+        // The server's hints are defaults: a definition's own (already in the result) win.
+        ...(kind === undefined || result.resultType === "input_required" ? {} : hints[kind]),
         ...result,
         resultType: result.resultType ?? "complete",
-        ...(kind === undefined || result.resultType === "input_required" ? {} : hints[kind]),
         _meta: { ...meta, [Modern.MetaKey.serverInfo]: serverInfo }
       }
     }

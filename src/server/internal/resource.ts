@@ -5,6 +5,7 @@ import * as Schema from "effect/Schema"
 import * as McpError from "../../protocol/McpError.js"
 import type * as McpSchema from "../../protocol/McpSchema.js"
 import type { Completer } from "../Completion.js"
+import type { CacheHint } from "../McpServer.js"
 import type * as Resource from "../Resource.js"
 import { compile } from "./uriTemplate.js"
 
@@ -33,11 +34,12 @@ const metadataOf = (options: Resource.Metadata): Resource.Metadata => {
 }
 
 /** @internal */
-export const makeResource = (options: Resource.Metadata & { readonly uri: string }) => ({
+export const makeResource = (options: Resource.Metadata & { readonly uri: string; readonly cache?: CacheHint }) => ({
   handle: <E, R>(read: Effect.Effect<Resource.Output, E, R>): Resource.Resource<any> => ({
     _tag: "Resource",
     uri: options.uri,
     metadata: metadataOf(options),
+    cache: options.cache,
     read: (uri) => Effect.map(read, (output) => toContents(uri, options.mimeType, output))
   })
 })
@@ -45,6 +47,7 @@ export const makeResource = (options: Resource.Metadata & { readonly uri: string
 /** @internal */
 export const makeTemplate = (options: Resource.Metadata & {
   readonly uriTemplate: string
+  readonly cache?: CacheHint
   readonly variables?: Resource.Variables
   readonly complete?: Record<string, Completer<any> | undefined>
 }) => ({
@@ -63,6 +66,7 @@ export const makeTemplate = (options: Resource.Metadata & {
       _tag: "ResourceTemplate",
       uriTemplate: options.uriTemplate,
       metadata: metadataOf(options),
+      cache: options.cache,
       match: compiled.match,
       completers,
       read: (uri, variables) =>
