@@ -110,7 +110,7 @@ export const serve = (options: Http.Options = {}) =>
     yield* Effect.addFinalizer(() => Effect.sync(() => clearInterval(sweeper)))
     const port = (nodeServer.address() as AddressInfo).port
     const urlHost = host.includes(":") ? `[${host}]` : host
-    yield* Effect.logDebug(`MCP endpoint on http://${urlHost}:${port}${cfg.path}`)
+    yield* Effect.logInfo(`MCP endpoint on http://${urlHost}:${port}${cfg.path}`)
     return {
       port,
       host,
