@@ -36,7 +36,7 @@ export type Output = string | McpSchema.Content | ReadonlyArray<McpSchema.Conten
  * @since 0.1.0
  * @category models
  */
-export type Parameters = Schema.Struct.Fields | Schema.Schema<any, any, never>
+export type Parameters = Schema.Struct.Fields | Schema.Schema.AnyNoContext
 
 /**
  * @since 0.1.0
@@ -56,7 +56,7 @@ export type SuccessType<S> = S extends Schema.Schema<infer A, infer _I, never> ?
  * @since 0.1.0
  * @category models
  */
-export interface Options<P extends Parameters, S extends Schema.Schema<any, any, never> | undefined> {
+export interface Options<P extends Parameters, S extends Schema.Schema.AnyNoContext | undefined> {
   readonly description?: string
   readonly title?: string
   readonly parameters?: P
@@ -131,7 +131,7 @@ export interface HeaderParam {
  * @since 0.1.0
  * @category models
  */
-export interface Builder<P extends Parameters, S extends Schema.Schema<any, any, never> | undefined> {
+export interface Builder<P extends Parameters, S extends Schema.Schema.AnyNoContext | undefined> {
   readonly handle: <E, R>(
     handler: (params: ParametersType<P>) => Effect.Effect<SuccessType<S>, E, R>
   ) => Tool<Exclude<R, McpContext>>
@@ -153,7 +153,7 @@ export interface Builder<P extends Parameters, S extends Schema.Schema<any, any,
  * @since 0.1.0
  * @category constructors
  */
-export const make: <P extends Parameters = {}, S extends Schema.Schema<any, any, never> | undefined = undefined>(
+export const make: <P extends Parameters = {}, S extends Schema.Schema.AnyNoContext | undefined = undefined>(
   name: string,
   options?: Options<P, S>
 ) => Builder<P, S> = internal.make

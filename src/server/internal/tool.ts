@@ -7,12 +7,12 @@ import { McpContext } from "../McpContext.js"
 import type * as Tool from "../Tool.js"
 import { objectJsonSchema } from "./jsonSchema.js"
 
-const toSchema = (parameters: Tool.Parameters | undefined): Schema.Schema<any, any, never> =>
+const toSchema = (parameters: Tool.Parameters | undefined): Schema.Schema.AnyNoContext =>
   parameters === undefined
-    ? Schema.Struct({}) as Schema.Schema<any, any, never>
+    ? Schema.Struct({}) as Schema.Schema.AnyNoContext
     : Schema.isSchema(parameters)
-    ? parameters as Schema.Schema<any, any, never>
-    : Schema.Struct(parameters as Schema.Struct.Fields) as unknown as Schema.Schema<any, any, never>
+    ? parameters as Schema.Schema.AnyNoContext
+    : Schema.Struct(parameters as Schema.Struct.Fields) as unknown as Schema.Schema.AnyNoContext
 
 const isContent = (u: object): u is McpSchema.Content => "type" in u && typeof (u as { type: unknown }).type === "string"
 
@@ -52,7 +52,7 @@ const hasForbidden = (issue: ParseResult.ParseIssue): boolean => {
 }
 
 /** @internal */
-export const make = <P extends Tool.Parameters, S extends Schema.Schema<any, any, never> | undefined>(
+export const make = <P extends Tool.Parameters, S extends Schema.Schema.AnyNoContext | undefined>(
   name: string,
   options: Tool.Options<P, S> = {}
 ): Tool.Builder<P, S> => ({
