@@ -5,20 +5,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import * as Http from "node:http"
 import type * as Net from "node:net"
-import { createRequire } from "node:module"
+import { type Family, parsePrometheus } from "../utils/prometheus.js"
 import * as Management from "../../src/http/Management.js"
 import * as Health from "../../src/observability/Health.js"
 import * as Metrics from "../../src/observability/Metrics.js"
 
-interface Family {
-  readonly name: string
-  readonly type: string
-  readonly metrics: ReadonlyArray<{ readonly value?: string; readonly labels?: Readonly<Record<string, string>> }>
-}
-// parse-prometheus-text-format ships no type declarations
-const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (
-  text: string
-) => ReadonlyArray<Family>
 
 const get = (path: string, headers?: Record<string, string>) =>
   Effect.gen(function*() {

@@ -1,19 +1,10 @@
 // The demo (`npm start`, examples/demo/http.ts) in a child process: tool calls over MCP,
 // then /metrics parsed by a Prometheus text parser, /metrics/json, health and /status.
-import { createRequire } from "node:module"
+import { type Family, parsePrometheus } from "../utils/prometheus.js"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { postHeaders, rawRequest } from "../utils/http.js"
 import { type Child, DEMO_HTTP, freePort, spawnTs, waitForHttp } from "../utils/process.js"
 
-interface Family {
-  readonly name: string
-  readonly type: string
-  readonly metrics: ReadonlyArray<{ readonly value?: string; readonly labels?: Readonly<Record<string, string>> }>
-}
-// parse-prometheus-text-format ships no type declarations
-const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-format") as (
-  text: string
-) => ReadonlyArray<Family>
 
 let child: Child
 let base: string
