@@ -130,12 +130,10 @@ export class McpContext extends Context.Tag("turbomcp/McpContext")<McpContext, {
 }>() {}
 
 /**
- * Builds the context for one request from its metadata and its way back to the client.
- *
  * @since 0.1.0
- * @category constructors
+ * @category models
  */
-export const make: (options: {
+export interface MakeOptions {
   readonly requestId: JsonRpc.RequestId
   readonly method: string
   readonly params: Record<string, unknown> | undefined
@@ -143,4 +141,12 @@ export const make: (options: {
   readonly outbound: Outbound
   /** What `detach` does; a no-op when absent. */
   readonly detach?: Effect.Effect<void> | undefined
-}) => McpContext["Type"] = internal.make
+}
+
+/**
+ * Builds the context for one request from its metadata and its way back to the client.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options: MakeOptions) => McpContext["Type"] = internal.make

@@ -29,6 +29,15 @@ const pollUntil = (client: TestClient.TestClient, taskId: string, done: (task: a
     }
   })
 
+// A task tool that signals when it starts and when it is interrupted, and never ends otherwise.
+const foreverTool = (started: Deferred.Deferred<void>, interrupted: Deferred.Deferred<void>) =>
+  Tool.make("forever", { description: "Never ends", task: "optional" }).handle(() =>
+    Deferred.succeed(started, undefined).pipe(
+      Effect.zipRight(Effect.never),
+      Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
+    )
+  )
+
 describe("tasks extension", () => {
   it.live("creates a task, reports it working, then completed with the tool's result", () =>
     Effect.gen(function*() {
@@ -99,12 +108,7 @@ describe("tasks extension", () => {
     Effect.gen(function*() {
       const started = yield* Deferred.make<void>()
       const interrupted = yield* Deferred.make<void>()
-      const Forever = Tool.make("forever", { description: "Never ends", task: "optional" }).handle(() =>
-        Deferred.succeed(started, undefined).pipe(
-          Effect.zipRight(Effect.never),
-          Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
-        )
-      )
+      const Forever = foreverTool(started, interrupted)
       return yield* Effect.gen(function*() {
         const client = yield* TestClient.make({ capabilities: withTasks })
         const created = yield* client.modernOnce("tools/call", { name: "forever", arguments: {} })
@@ -311,12 +315,7 @@ describe("tasks extension", () => {
     Effect.gen(function*() {
       const started = yield* Deferred.make<void>()
       const interrupted = yield* Deferred.make<void>()
-      const Forever = Tool.make("forever", { description: "Never ends", task: "optional" }).handle(() =>
-        Deferred.succeed(started, undefined).pipe(
-          Effect.zipRight(Effect.never),
-          Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
-        )
-      )
+      const Forever = foreverTool(started, interrupted)
       const store = yield* TaskStore.make
       const taskId = yield* Effect.gen(function*() {
         const client = yield* TestClient.make({ capabilities: withTasks })

@@ -17,6 +17,7 @@ import type { HealthReport } from "../../observability/Health.js"
 import * as MetricsJson from "../../observability/internal/metricsJson.js"
 import { McpServer } from "../../server/McpServer.js"
 import { Endpoint } from "../../transport/internal/http.js"
+import type { Options, SharedServer } from "../SharedServer.js"
 import * as Lifecycle from "./lifecycle.js"
 
 /** @internal */
@@ -54,25 +55,6 @@ export interface Status {
   readonly listeners?: number
 }
 
-/** @internal */
-export interface Options {
-  readonly config?: unknown
-  readonly redact?: Redact.RedactOptions | undefined
-}
-
-/** @internal */
-export interface SharedServer<E> {
-  readonly state: Effect.Effect<State>
-  readonly changes: Stream.Stream<State>
-  readonly run: Effect.Effect<void, E | SharedServerError>
-  readonly shutdown: Effect.Effect<void>
-  readonly requestShutdown: Effect.Effect<void>
-  readonly awaitStopped: Effect.Effect<Exit.Exit<void, unknown>>
-  readonly health: Effect.Effect<Option.Option<HealthReport>>
-  readonly metrics: Effect.Effect<Option.Option<ReadonlyArray<MetricsJson.MetricJson>>>
-  readonly config: Effect.Effect<Option.Option<unknown>>
-  readonly status: Effect.Effect<Status>
-}
 
 const isLive = (state: State): state is Extract<State, { readonly _tag: "Running" | "Draining" }> =>
   state._tag === "Running" || state._tag === "Draining"

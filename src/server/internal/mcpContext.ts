@@ -179,14 +179,7 @@ const ContextProto = {
 }
 
 /** @internal */
-export const make = (options: {
-  readonly requestId: JsonRpc.RequestId
-  readonly method: string
-  readonly params: Record<string, unknown> | undefined
-  readonly meta: RequestMeta
-  readonly outbound: Outbound
-  readonly detach?: Effect.Effect<void> | undefined
-}): McpContext.McpContext["Type"] => {
+export const make = (options: McpContext.MakeOptions): McpContext.McpContext["Type"] => {
   const state: State = Object.create(ContextProto)
   Object.assign(state, {
     requestId: options.requestId,

@@ -2,7 +2,6 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
@@ -10,6 +9,7 @@ import * as Logger from "effect/Logger"
 import * as Ref from "effect/Ref"
 import * as Runtime from "effect/Runtime"
 import * as readline from "node:readline"
+import * as InFlight from "./inFlight.js"
 import * as Lifecycle from "../../lifecycle/Lifecycle.js"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
 import * as Modern from "../../protocol/Modern.js"
@@ -31,7 +31,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     const shutdown = yield* Lifecycle.Shutdown
     const stdin = options.stdin ?? process.stdin
     const stdout = options.stdout ?? process.stdout
-    const inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+    const inflight = InFlight.make()
     let congested = false
     let draining = false
 
@@ -85,7 +85,6 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       inflight.add(fiber)
       session.track(request.id, fiber)
       fiber.addObserver((exit) => {
-        inflight.delete(fiber)
         session.untrack(request.id)
         // A cancelled request gets no response.
         onDone(Exit.isSuccess(exit) ? exit.value : undefined)
@@ -137,9 +136,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       else receiveBatch(decoded.right.items)
     })
 
-    const drain = Effect.suspend(function loop(): Effect.Effect<void> {
-      return inflight.size === 0 ? Effect.void : Effect.zipRight(Fiber.awaitAll([...inflight]), Effect.suspend(loop))
-    })
+    const drain = inflight.awaitEmpty
 
     // End of input: finish what is in flight, then end the run. Listen streams end first: their
     // client is gone, and they would hold the drain.

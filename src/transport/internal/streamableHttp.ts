@@ -3,17 +3,18 @@ import * as Sse from "@effect/experimental/Sse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import * as Ref from "effect/Ref"
 import * as Runtime from "effect/Runtime"
 import * as crypto from "node:crypto"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
+import * as McpError from "../../protocol/McpError.js"
 import * as Version from "../../protocol/Version.js"
 import type { ClientSession } from "../../server/ClientSession.js"
 import type * as McpServer from "../../server/McpServer.js"
 import type { Outbound } from "../../server/Outbound.js"
 import type { EventStore } from "../EventStore.js"
 import type { Exchange, SseSink } from "./exchange.js"
+import * as InFlight from "./inFlight.js"
 import * as ModernHttp from "./modernHttp.js"
 import * as Security from "./security.js"
 
@@ -92,7 +93,7 @@ export const make = (options: {
   const runSync = Runtime.runSync(options.runtime)
   // Private to this closure and touched only synchronously.
   const sessions = new Map<string, HttpSession>()
-  const inflight = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  const inflight = InFlight.make()
   let draining = false
 
   const fail = (ex: Exchange, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
@@ -181,11 +182,6 @@ export const make = (options: {
 
   // --- requests ----------------------------------------------------------------------------
 
-  const track = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
-    inflight.add(fiber)
-    fiber.addObserver(() => inflight.delete(fiber))
-  }
-
   /** Serves one request; its response goes out as JSON or on an SSE stream it opens. */
   const serveRequest = (
     ex: Exchange,
@@ -218,7 +214,7 @@ export const make = (options: {
       notify: (method, params) => send(JsonRpc.notificationText(method, params)),
       request: (method, params) =>
         session === undefined
-          ? Effect.fail(new (JsonRpcInvalid())({ message: "Server-to-client requests need a session" }))
+          ? Effect.fail(new McpError.InvalidRequest({ message: "Server-to-client requests need a session" }))
           : session.client.request(send, method, params),
       closeStream: Effect.sync(() => {
         const s = ensureStream()
@@ -229,7 +225,7 @@ export const make = (options: {
 
     if (config.responseMode === "sse") ensureStream()
     const fiber = runFork(run(outbound))
-    track(fiber)
+    inflight.add(fiber)
     session?.client.track(request.id, fiber)
     ex.onAbort(() => {
       // A dropped JSON response, or an SSE stream nobody can resume, cancels the request.
@@ -437,7 +433,7 @@ export const make = (options: {
     const fiber = runFork(
       Effect.forEach(requests, (r) => server.handleLegacy(session.client, r, outbound), { concurrency: "unbounded" })
     )
-    track(fiber)
+    inflight.add(fiber)
     ex.onAbort(() => fiber.unsafeInterruptAsFork(fiber.id()))
     fiber.addObserver((exit) => {
       if (Exit.isSuccess(exit)) answers.push(...exit.value)
@@ -551,7 +547,7 @@ export const make = (options: {
           closeStream: Effect.void
         }
         const fiber = runFork(Effect.flatMap(server.handleLegacy(session.client, message, outbound), push))
-        track(fiber)
+        inflight.add(fiber)
         session.client.track(message.id, fiber)
         fiber.addObserver(() => session.client.untrack(message.id))
       }
@@ -599,12 +595,10 @@ export const make = (options: {
       yield* server.closeListeners
       // The drain runs in a finalizer, which is uninterruptible: the wait is made interruptible
       // again, or the timeout could not cut it short.
-      yield* Effect.suspend(function loop(): Effect.Effect<void> {
-        return inflight.size === 0 ? Effect.void : Effect.zipRight(Fiber.awaitAll([...inflight]), Effect.suspend(loop))
-      }).pipe(Effect.interruptible, Effect.timeout(timeout), Effect.ignore)
-      if (inflight.size > 0) {
-        yield* Effect.logWarning(`Drain timed out: interrupting ${inflight.size} request(s) still in flight`)
-        yield* Effect.forEach([...inflight], Fiber.interrupt, { discard: true })
+      yield* inflight.awaitEmpty.pipe(Effect.interruptible, Effect.timeout(timeout), Effect.ignore)
+      if (inflight.size() > 0) {
+        yield* Effect.logWarning(`Drain timed out: interrupting ${inflight.size()} request(s) still in flight`)
+        yield* inflight.interruptAll
       }
       for (const [id, session] of sessions) closeSession(id, session)
     })
@@ -617,7 +611,3 @@ export const make = (options: {
     isDraining: () => draining
   }
 }
-
-// Lazily bound to avoid a cycle between the protocol and transport modules at load time.
-import * as McpError from "../../protocol/McpError.js"
-const JsonRpcInvalid = () => McpError.InvalidRequest
