@@ -41,6 +41,8 @@ export * as Http from "./transport/Http.js"
 /** @since 0.1.0 */
 export * as EventStore from "./transport/EventStore.js"
 /** @since 0.1.0 */
+export * as Auth from "./auth/Auth.js"
+/** @since 0.1.0 */
 export * as Management from "./http/Management.js"
 /** @since 0.1.0 */
 export * as Health from "./observability/Health.js"

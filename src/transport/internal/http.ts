@@ -10,6 +10,7 @@ import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import { Authenticator } from "../../auth/internal/authenticator.js"
 import { McpMetrics } from "../../observability/internal/metrics.js"
 import { McpServer } from "../../server/McpServer.js"
 import * as EventStore from "../EventStore.js"
@@ -55,7 +56,8 @@ export const toHttpApp = (options: Http.Options = {}) =>
     const server = yield* McpServer
     const eventStore = yield* EventStore.EventStore
     const runtime = yield* Effect.runtime<never>()
-    const endpoint = StreamableHttp.make({ server, runtime, eventStore, config: config(options) })
+    const auth = Option.getOrUndefined(yield* Effect.serviceOption(Authenticator))
+    const endpoint = StreamableHttp.make({ server, runtime, eventStore, config: config(options), auth })
     yield* Effect.addFinalizer(() => endpoint.drain(options.drainTimeout ?? "30 seconds"))
     return Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
@@ -72,7 +74,8 @@ export const serve = (options: Http.Options = {}) =>
     const eventStore = yield* EventStore.EventStore
     const runtime = yield* Effect.runtime<never>()
     const cfg = config(options)
-    const endpoint = StreamableHttp.make({ server, runtime, eventStore, config: cfg })
+    const auth = Option.getOrUndefined(yield* Effect.serviceOption(Authenticator))
+    const endpoint = StreamableHttp.make({ server, runtime, eventStore, config: cfg, auth })
     const fallback = options.fallback ?? ((_req, res) => {
       res.writeHead(404, { "content-type": "text/plain" })
       res.end("Not Found")

@@ -1,5 +1,7 @@
 /** @internal */
 import * as Sse from "@effect/experimental/Sse"
+import type * as Authenticator from "../../auth/internal/authenticator.js"
+import * as AuthGate from "../../auth/internal/httpGate.js"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -12,6 +14,7 @@ import * as Version from "../../protocol/Version.js"
 import type { ClientSession } from "../../server/ClientSession.js"
 import type * as McpServer from "../../server/McpServer.js"
 import type { Outbound } from "../../server/Outbound.js"
+import type { Principal } from "../../server/RequestMeta.js"
 import type { EventStore } from "../EventStore.js"
 import type { Exchange, SseSink } from "./exchange.js"
 import * as InFlight from "./inFlight.js"
@@ -50,6 +53,8 @@ interface HttpSession {
   nextStream: number
   /** 2024-11-05 HTTP+SSE: every response travels on the standalone stream. */
   readonly legacySse: boolean
+  /** With an authenticator: the subject that opened the session, the only one it serves. */
+  subject?: string | undefined
 }
 
 const JSON_HEADERS = { "content-type": "application/json" }
@@ -87,6 +92,7 @@ export const make = (options: {
   readonly runtime: Runtime.Runtime<never>
   readonly eventStore: EventStore["Type"]
   readonly config: Config
+  readonly auth?: Authenticator.Service | undefined
 }) => {
   const { config, eventStore, server } = options
   const runFork = Runtime.runFork(options.runtime)
@@ -95,6 +101,14 @@ export const make = (options: {
   const sessions = new Map<string, HttpSession>()
   const inflight = InFlight.make()
   let draining = false
+  // Authentication (Auth.Authenticator in context): each request's principal, by exchange.
+  const gate = options.auth === undefined ? undefined : AuthGate.make(options.auth, runFork, inflight.add)
+  const principals = new WeakMap<Exchange, Principal>()
+  const extrasOf = (ex: Exchange): McpServer.RequestExtras => {
+    const extras = traceExtras(ex)
+    const principal = gate === undefined ? undefined : principals.get(ex)
+    return principal === undefined ? extras : { ...extras, principal }
+  }
 
   const fail = (ex: Exchange, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
     ex.respond(status, { ...JSON_HEADERS, ...headers }, JsonRpc.errorText(null, { code, message }))
@@ -320,7 +334,7 @@ export const make = (options: {
       serveRequest(
         ex,
         single,
-        (outbound) => Effect.map(server.handleLegacy(session.client, single, outbound, traceExtras(ex)), asReply),
+        (outbound) => Effect.map(server.handleLegacy(session.client, single, outbound, extrasOf(ex)), asReply),
         session,
         {}
       )
@@ -338,7 +352,7 @@ export const make = (options: {
       ex,
       message,
       (outbound) =>
-        server.handleModern(message, outbound, traceExtras(ex)),
+        server.handleModern(message, outbound, extrasOf(ex)),
       undefined,
       {},
       ModernHttp.statusOf
@@ -356,8 +370,17 @@ export const make = (options: {
       fail(ex, 404, -32001, "Session not found: initialize a new session")
       return undefined
     }
+    if (gate !== undefined && !ownedBy(session, ex)) return undefined
     session.lastSeen = Date.now()
     return session
+  }
+
+  // A session serves only the subject that opened it (MCP security best practices, "Session
+  // Hijacking"): another subject's token, even a valid one, is refused.
+  const ownedBy = (session: HttpSession, ex: Exchange): boolean => {
+    if (session.subject === principals.get(ex)?.subject) return true
+    fail(ex, 403, -32600, "Forbidden: this session belongs to another principal")
+    return false
   }
 
   const initialize = (ex: Exchange, request: JsonRpc.Request) => {
@@ -365,7 +388,7 @@ export const make = (options: {
       const client = runSync(server.openSession({ id: crypto.randomUUID(), push: () => Effect.void }))
       return serveRequest(ex, request, (outbound) =>
         Effect.map(
-          Effect.ensuring(server.handleLegacy(client, request, outbound), server.closeSession(client)),
+          Effect.ensuring(server.handleLegacy(client, request, outbound, extrasOf(ex)), server.closeSession(client)),
           asReply
         ), undefined, {})
     }
@@ -374,10 +397,11 @@ export const make = (options: {
       return fail(ex, 503, -32000, "Service Unavailable: too many sessions", { "retry-after": "5" })
     }
     const session = openSession(false)
+    if (gate !== undefined) session.subject = principals.get(ex)?.subject
     serveRequest(
       ex,
       request,
-      (outbound) => Effect.map(server.handleLegacy(session.client, request, outbound), asReply),
+      (outbound) => Effect.map(server.handleLegacy(session.client, request, outbound, extrasOf(ex)), asReply),
       session,
       { "mcp-session-id": session.client.id }
     )
@@ -399,7 +423,7 @@ export const make = (options: {
           progressToken: undefined,
           traceparent: ex.header("traceparent"),
           tracestate: ex.header("tracestate"),
-          principal: undefined,
+          principal: gate === undefined ? undefined : principals.get(ex),
           sessionId: undefined
         },
         outbound,
@@ -430,8 +454,9 @@ export const make = (options: {
       else runFork(server.receive(session.client, item.right))
     }
     if (requests.length === 0 && answers.length === 0) return ex.respond(202, {})
+    const extras = extrasOf(ex)
     const fiber = runFork(
-      Effect.forEach(requests, (r) => server.handleLegacy(session.client, r, outbound), { concurrency: "unbounded" })
+      Effect.forEach(requests, (r) => server.handleLegacy(session.client, r, outbound, extras), { concurrency: "unbounded" })
     )
     inflight.add(fiber)
     ex.onAbort(() => fiber.unsafeInterruptAsFork(fiber.id()))
@@ -500,6 +525,7 @@ export const make = (options: {
 
   const handleLegacySseOpen = (ex: Exchange, messagesPath: string) => {
     const session = openSession(true)
+    if (gate !== undefined) session.subject = principals.get(ex)?.subject
     const stream = newStream(session)
     session.standalone = stream
     const sink = ex.openStream(SSE_HEADERS)
@@ -521,6 +547,8 @@ export const make = (options: {
     const id = ex.query.get("sessionId")
     const session = id === null ? undefined : sessions.get(id)
     if (session === undefined || !session.legacySse) return fail(ex, 404, -32001, "Session not found")
+    if (gate !== undefined && !ownedBy(session, ex)) return
+    const extras = extrasOf(ex)
     ex.readBody(config.maxBodyBytes, (body) => {
       if (body === "aborted") return
       if (body === "too-large") return fail(ex, 413, -32600, "Payload Too Large")
@@ -546,7 +574,7 @@ export const make = (options: {
           request: (method, params) => session.client.request(push, method, params),
           closeStream: Effect.void
         }
-        const fiber = runFork(Effect.flatMap(server.handleLegacy(session.client, message, outbound), push))
+        const fiber = runFork(Effect.flatMap(server.handleLegacy(session.client, message, outbound, extras), push))
         inflight.add(fiber)
         session.client.track(message.id, fiber)
         fiber.addObserver(() => session.client.untrack(message.id))
@@ -559,17 +587,30 @@ export const make = (options: {
   const handle = (ex: Exchange): boolean => {
     const isMcp = ex.path === config.path
     const isLegacySse = config.legacySse && (ex.path === "/sse" || ex.path === "/messages")
-    if (!isMcp && !isLegacySse) return false
+    if (!isMcp && !isLegacySse) return gate !== undefined && gate.metadata(ex)
     const rejection = Security.check(config.security, ex.header("host"), ex.header("origin"))
     if (rejection !== undefined) return (fail(ex, 403, -32600, `Forbidden: ${rejection}`), true)
     if (draining) {
       return (fail(ex, 503, -32000, "Service Unavailable: the server is shutting down", { "retry-after": "1" }), true)
     }
+    // Authentication, when an authenticator is in context: a cached token passes synchronously.
+    if (gate !== undefined) {
+      gate.check(ex, (principal) => {
+        principals.set(ex, principal)
+        route(ex, isLegacySse)
+      })
+      return true
+    }
+    route(ex, isLegacySse)
+    return true
+  }
+
+  const route = (ex: Exchange, isLegacySse: boolean) => {
     if (isLegacySse) {
       if (ex.path === "/sse" && ex.method === "GET") handleLegacySseOpen(ex, "/messages")
       else if (ex.path === "/messages" && ex.method === "POST") handleLegacySseMessage(ex)
       else fail(ex, 405, -32600, "Method Not Allowed")
-      return true
+      return
     }
     switch (ex.method) {
       case "POST":
@@ -584,7 +625,6 @@ export const make = (options: {
       default:
         fail(ex, 405, -32600, "Method Not Allowed", { allow: "GET, POST, DELETE" })
     }
-    return true
   }
 
   /** Stop accepting, wait for requests in flight (up to `timeout`), then end every session. */
