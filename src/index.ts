@@ -43,6 +43,8 @@ export * as EventStore from "./transport/EventStore.js"
 /** @since 0.1.0 */
 export * as Auth from "./auth/Auth.js"
 /** @since 0.1.0 */
+export * as RateLimit from "./ratelimit/RateLimit.js"
+/** @since 0.1.0 */
 export * as Management from "./http/Management.js"
 /** @since 0.1.0 */
 export * as Health from "./observability/Health.js"

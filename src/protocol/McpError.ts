@@ -146,6 +146,20 @@ export class ServerDraining extends Schema.TaggedError<ServerDraining>()("Server
 }
 
 /**
+ * The caller made too many requests; it may retry after `retryAfterMs`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
+  retryAfterMs: Schema.Number
+}) {
+  override get message() {
+    return "Rate limit exceeded"
+  }
+}
+
+/**
  * @since 0.1.0
  * @category errors
  */
@@ -192,6 +206,7 @@ export type McpError =
   | ClientError
   | ClientTimeout
   | ServerDraining
+  | RateLimitExceeded
   | UnsupportedProtocolVersion
   | HeaderMismatch
   | InternalError
@@ -236,6 +251,13 @@ export const toErrorObject = (error: McpError, version: Version.ProtocolVersion)
       return { code: -32603, message: error.message }
     case "ServerDraining":
       return { code: -32000, message: error.message }
+    case "RateLimitExceeded":
+      // No MCP revision defines a rate-limit code. -32000 is JSON-RPC's first
+      // implementation-defined server error, the one MCP servers commonly answer a rate limit
+      // with, and like ServerDraining it tells the client to come back later; `retryAfterMs`
+      // in `data` is what sets it apart and says when (the HTTP transport also turns it into
+      // 429 + Retry-After for 2026-07-28 requests).
+      return { code: -32000, message: error.message, data: { retryAfterMs: error.retryAfterMs } }
     case "UnsupportedProtocolVersion":
       return {
         code: -32022,

@@ -76,6 +76,7 @@ const mcpErrorTags: Record<McpError.McpError["_tag"], true> = {
   ClientError: true,
   ClientTimeout: true,
   ServerDraining: true,
+  RateLimitExceeded: true,
   UnsupportedProtocolVersion: true,
   HeaderMismatch: true,
   InternalError: true

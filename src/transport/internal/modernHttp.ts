@@ -124,3 +124,17 @@ export const statusOf = (errorCode: number | undefined): number => {
       return 200
   }
 }
+
+/**
+ * The `Retry-After` (whole seconds, at least 1) of a reply that failed with a rate limit
+ * (`McpError.RateLimitExceeded`: -32000 with `data.retryAfterMs`); `undefined` for any other.
+ * Read only for -32000 replies, so the parse is off the hot path.
+ */
+export const retryAfter = (text: string): string | undefined => {
+  try {
+    const ms = JSON.parse(text)?.error?.data?.retryAfterMs
+    return typeof ms === "number" && Number.isFinite(ms) ? String(Math.max(1, Math.ceil(ms / 1000))) : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -269,6 +269,13 @@ export const make = (options: {
         return
       }
       if (stream === undefined) {
+        // A rate-limited 2026-07-28 request answers 429 with Retry-After (legacy ones stay 200).
+        const retryAfter = exit.value.errorCode === -32000 && statusOf === ModernHttp.statusOf
+          ? ModernHttp.retryAfter(exit.value.text)
+          : undefined
+        if (retryAfter !== undefined) {
+          return ex.respond(429, { ...JSON_HEADERS, ...headers, "retry-after": retryAfter }, exit.value.text)
+        }
         return ex.respond(statusOf(exit.value.errorCode), { ...JSON_HEADERS, ...headers }, exit.value.text)
       }
       emit(stream, exit.value.text)
