@@ -19,11 +19,12 @@
  * @example
  * ```ts
  * import { NodeRuntime } from "@effect/platform-node"
- * import { Effect, Layer, Schema } from "effect"
+ * import { Effect, Layer } from "effect"
  * import { Auth, Http, Lifecycle, McpServer, Tool } from "turbomcp-server"
  *
- * const WhoAmI = Tool.make("whoami", { description: "The caller's subject", parameters: {}, success: Schema.String })
- *   .handle(() => Effect.map(McpServer.Context, (ctx) => ctx.principal?.subject ?? "anonymous"))
+ * const WhoAmI = Tool.make("whoami", { description: "The caller's subject" }).handle(() =>
+ *   Effect.map(McpServer.Context, (ctx) => ctx.principal?.subject ?? "anonymous")
+ * )
  *
  * const Main = Http.layer({ port: 3000 }).pipe(
  *   Layer.provide(McpServer.tools(WhoAmI)),

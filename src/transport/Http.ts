@@ -10,7 +10,10 @@
  * with their result, requests in flight get `drainTimeout` to finish and are interrupted
  * after it, then sessions and their SSE streams end and the socket closes. With
  * `Metrics.McpMetrics` in its context, the endpoint counts its TCP connections in
- * `active_connections`.
+ * `active_connections`. With an `Auth.Authenticator` in its context (e.g. `Auth.layerJwt`),
+ * every request to the endpoint is authenticated (401/403 with a `WWW-Authenticate`
+ * challenge), legacy sessions are bound to their subject, and the RFC 9728 metadata is served
+ * on `/.well-known/oauth-protected-resource`.
  *
  * @since 0.1.0
  */

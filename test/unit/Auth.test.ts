@@ -178,6 +178,18 @@ describe("Auth.layerJwt", () => {
     }))
 })
 
+describe("Auth.layerJwt with an unreachable JWKS", () => {
+  it.live("AuthUnavailable: 503 and no challenge, so the client keeps its token", () =>
+    Effect.gen(function*() {
+      // Nothing listens on port 1: the fetch of the key set fails at once.
+      const auth = yield* Auth.makeJwt({ resource: RESOURCE, jwksUrl: "http://127.0.0.1:1/jwks", jwksTimeout: "2 seconds" })
+      const error = yield* Effect.flip(auth.authenticate(headersOf(yield* sign({ exp: Math.floor(Date.now() / 1000) + 60 }))))
+      assert.strictEqual(error._tag, "AuthUnavailable")
+      assert.strictEqual(error.status, 503)
+      assert.isUndefined(error.wwwAuthenticate)
+    }))
+})
+
 describe("Auth metadata", () => {
   it("the well-known URI inserts the path after the host (RFC 9728 §3.1)", () => {
     assert.strictEqual(Auth.metadataUrl("https://mcp.example.com/mcp"), METADATA)
