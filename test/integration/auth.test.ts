@@ -222,6 +222,33 @@ describe("Auth.layerJwt on Http.serve", () => {
   })
 })
 
+describe("Auth with sessions off", () => {
+  it("a stateless legacy request carries the principal in its meta", async () => {
+    const stateless = ManagedRuntime.make(
+      Http.layerEndpoint({ port: 0, sessions: false }).pipe(
+        Layer.provide(McpServer.tools(WhoAmI)),
+        Layer.provide(McpServer.layer({ name: "auth-stateless", version: "1.0.0" })),
+        Layer.provide(Auth.layerJwt({ resource: RESOURCE, issuer: ISSUER, jwks: { keys: [publicJwk] } }))
+      )
+    )
+    try {
+      const endpoint = (await stateless.runPromise(Http.Endpoint)).url
+      const call = JSON.stringify({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "whoami", arguments: {} } })
+      const headers = postHeaders({ "mcp-protocol-version": "2025-06-18" })
+      expect((await fetch(endpoint, { method: "POST", headers, body: call })).status).toBe(401)
+      const response = await fetch(endpoint, {
+        method: "POST",
+        headers: { ...headers, ...bearer(await sign({ sub: "erin", scope: "x y" })) },
+        body: call
+      })
+      expect(response.status).toBe(200)
+      expect(textOf(((await response.json()) as any).result)).toBe("erin x,y")
+    } finally {
+      await stateless.dispose()
+    }
+  })
+})
+
 describe("Auth through Http.toHttpApp", () => {
   it("challenges, serves the metadata and passes a good token", async () => {
     const Live = Layer.unwrapScoped(
