@@ -31,6 +31,7 @@
  *
  * @since 0.1.0
  */
+import type * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -38,7 +39,7 @@ import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type { McpServer } from "../server/McpServer.js"
-import type { Middleware } from "../server/Middleware.js"
+import type { Observer } from "../server/Middleware.js"
 import type { Registry } from "../server/Registry.js"
 import * as mcpMiddleware from "./internal/mcpMiddleware.js"
 import * as internal from "./internal/metrics.js"
@@ -296,26 +297,28 @@ export const layerPrometheusConfig = (
 // -----------------------------------------------------------------------------
 
 /**
- * The metrics middleware: records every request the dispatcher serves, with its method,
+ * The metrics observer: records every request the dispatcher serves, with its method,
  * status (`success`, `error` — including a `CallToolResult` with `isError: true` —, or
- * `cancelled`), duration, and the `tool` label for registered tools only; failures also count
- * in `errors_total{error_type}` (the failure's tag, or `tool_error`). {@link layerMcp}
- * registers it; use it directly with `McpServer.middleware` to choose its place.
+ * `cancelled`), duration on `clock`, and the `tool` label for registered tools only; failures
+ * also count in `errors_total{error_type}` (the failure's tag, or `tool_error`).
+ * {@link layerMcp} registers it as an observer (no Effect steps per request); to give it a
+ * place among your middleware, register `Middleware.fromObserver(Metrics.observer(...))`.
  *
  * @since 0.1.0
  * @category middleware
  */
-export const middleware: (metrics: McpMetrics["Type"], registry: Registry["Type"]) => Middleware =
-  mcpMiddleware.metricsMiddleware
+export const observer: (metrics: McpMetrics["Type"], registry: Registry["Type"], clock: Clock.Clock) => Observer =
+  mcpMiddleware.metricsObserver
 
 /**
- * Records the server's requests: registers {@link middleware} with the server, and samples
+ * Records the server's requests: registers {@link observer} with the server, and samples
  * `active_sessions` from the server at scrape time. `active_connections` is counted by the HTTP
  * transport when `McpMetrics` is in its context (provide the metrics layer beneath it).
  *
- * Middleware runs in registration order, the first registered outermost, and a layer
- * registers when it is built: with `Layer.provide`, the layer given as argument is built
- * first. The recommended order is tracing outermost, then metrics, then your own middleware:
+ * Observers see each request around all of its middleware, so metrics measure the whole
+ * request wherever the layer sits. Middleware runs in registration order, the first
+ * registered outermost, and a layer registers when it is built: with `Layer.provide`, the
+ * layer given as argument is built first (here tracing wraps your own middleware):
  *
  * @example
  * ```ts

@@ -9,7 +9,6 @@
  */
 import type * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
-import type * as Ref from "effect/Ref"
 import type * as JsonRpc from "../protocol/JsonRpc.js"
 import type * as McpError from "../protocol/McpError.js"
 import type * as McpSchema from "../protocol/McpSchema.js"
@@ -36,7 +35,11 @@ export interface State {
  */
 export interface ClientSession {
   readonly id: string
-  readonly state: Ref.Ref<State>
+  /** The handshake's outcome and the session's settings. */
+  readonly state: Effect.Effect<State>
+  readonly updateState: (f: (state: State) => State) => Effect.Effect<void>
+  /** `state`, read synchronously: for transports and the request fast path. */
+  readonly unsafeState: () => State
   /** Sends a message that belongs to no request (list changes, resource updates). */
   readonly push: (text: string) => Effect.Effect<void>
   /** Sends a request to the client through `send` and waits for its answer. */

@@ -7,8 +7,11 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
+import type * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
 import type * as JsonRpc from "../protocol/JsonRpc.js"
 import type * as McpSchema from "../protocol/McpSchema.js"
@@ -103,6 +106,20 @@ export interface Reply {
 }
 
 /**
+ * A request started on its own fiber by `start`, `startLegacy` or `startModern`. `reply` turns
+ * the fiber's exit into the answer (`undefined` when it was interrupted: a cancelled request
+ * gets none) and tells the registered observers; call it once, from the fiber's observer,
+ * after tracking the fiber.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Started {
+  readonly fiber: Fiber.RuntimeFiber<unknown, unknown>
+  readonly reply: (exit: Exit.Exit<unknown, unknown>) => Reply | undefined
+}
+
+/**
  * Extra facts a transport knows about a request (authentication, trace context).
  *
  * @since 0.1.0
@@ -132,6 +149,25 @@ export class McpServer extends Context.Tag("turbomcp/McpServer")<McpServer, {
   readonly handle: (request: JsonRpc.Request, env: internalDispatcher.Env) => Effect.Effect<string>
   /** Serves one 2026-07-28 request: envelope in `_meta`, no session; MRTR, discover and listen. */
   readonly handleModern: (request: JsonRpc.Request, outbound: Outbound, extras?: RequestExtras) => Effect.Effect<Reply>
+  /**
+   * The transports' fast path for `handle`, `handleLegacy` and `handleModern`: the request
+   * starts at once on `runtime` as its own fiber, with its context in the fiber's runtime
+   * rather than provided per request.
+   */
+  readonly start: (runtime: Runtime.Runtime<never>, request: JsonRpc.Request, env: internalDispatcher.Env) => Started
+  readonly startLegacy: (
+    runtime: Runtime.Runtime<never>,
+    session: ClientSession,
+    request: JsonRpc.Request,
+    outbound: Outbound,
+    extras?: RequestExtras
+  ) => Started
+  readonly startModern: (
+    runtime: Runtime.Runtime<never>,
+    request: JsonRpc.Request,
+    outbound: Outbound,
+    extras?: RequestExtras
+  ) => Started
   /** Handles a notification or a response a legacy session's client sent. */
   readonly receive: (session: ClientSession, message: JsonRpc.Notification | JsonRpc.Response) => Effect.Effect<void>
   /** A new session with the server's settings; it receives broadcasts until `close`d. */

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
 import { McpContext } from "./McpContext.js"
 
 /**
@@ -14,6 +15,21 @@ import { McpContext } from "./McpContext.js"
  */
 export interface Middleware<R = never> {
   <A, E, R1>(handler: Effect.Effect<A, E, R1>): Effect.Effect<A, E, R1 | R | McpContext>
+}
+
+/**
+ * Watches requests without wrapping them: called synchronously as a request starts, with its
+ * context, and the function it returns is called once with the handler's exit (success,
+ * failure or interruption). It runs outside the request's fiber and adds no Effect steps,
+ * so it is the cheap choice for bookkeeping such as metrics; use a `Middleware` to change
+ * what a request does. Register it with `Registry.addObserver`. Unknown methods are not
+ * observed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Observer {
+  (ctx: McpContext["Type"]): (exit: Exit.Exit<unknown, unknown>) => void
 }
 
 /**
@@ -44,4 +60,17 @@ export const logging: Middleware = (handler) =>
         )
       )
     )
+  })
+
+/**
+ * An `Observer` as a `Middleware`, to give it a place among the middleware (it then measures
+ * what runs inside it).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromObserver = (observer: Observer): Middleware => (handler) =>
+  Effect.flatMap(McpContext, (ctx) => {
+    const done = observer(ctx)
+    return Effect.onExit(handler, (exit) => Effect.sync(() => done(exit)))
   })

@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import type * as PubSub from "effect/PubSub"
 import type { McpContext } from "./McpContext.js"
 import * as internal from "./internal/registry.js"
-import type { Middleware } from "./Middleware.js"
+import type { Middleware, Observer } from "./Middleware.js"
 import type { Prompt } from "./Prompt.js"
 import type { Resource, Template } from "./Resource.js"
 import type { Tool } from "./Tool.js"
@@ -45,12 +45,14 @@ export class Registry extends Context.Tag("turbomcp/Registry")<Registry, {
   readonly addPrompt: (prompt: Prompt) => Effect.Effect<void>
   readonly removePrompt: (name: string) => Effect.Effect<boolean>
   readonly addMiddleware: (middleware: Middleware) => Effect.Effect<void>
+  readonly addObserver: (observer: Observer) => Effect.Effect<void>
   /** Synchronous look-ups for the dispatcher's hot path. */
   readonly tool: (name: string) => Tool | undefined
   readonly resource: (uri: string) => Resource | undefined
   readonly prompt: (name: string) => Prompt | undefined
   readonly templates: () => ReadonlyArray<Template>
   readonly middleware: () => ReadonlyArray<Middleware>
+  readonly observers: () => ReadonlyArray<Observer>
   readonly version: (kind: ListKind) => number
   readonly page: <K extends "tools" | "resources" | "templates" | "prompts">(
     kind: K,
@@ -115,6 +117,15 @@ export const addTemplate = <R>(template: Template<R>): Effect.Effect<void, never
 export const addPrompt = <R>(prompt: Prompt<R>): Effect.Effect<void, never, Registry | R> =>
   Effect.flatMap(captured<R>(), (context) =>
     Effect.flatMap(Registry, (registry) => registry.addPrompt(internal.providePrompt(prompt, context))))
+
+/**
+ * Adds an `Observer` (see `Middleware.Observer`): called as every request starts and ends.
+ *
+ * @since 0.1.0
+ * @category registration
+ */
+export const addObserver = (observer: Observer): Effect.Effect<void, never, Registry> =>
+  Effect.flatMap(Registry, (registry) => registry.addObserver(observer))
 
 /**
  * @since 0.1.0

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import type * as McpSchema from "../protocol/McpSchema.js"
@@ -116,6 +117,22 @@ export interface Tool<out R = never> {
   readonly decode: (args: unknown) => Effect.Effect<unknown, string>
   /** Runs the handler on decoded arguments and shapes its result. */
   readonly run: (params: unknown) => Effect.Effect<McpSchema.CallToolResult, unknown, R | McpContext>
+  /**
+   * Set by registration: the services the handler needs (`R`), and the handler still needing
+   * them. `run` is self-contained once registered; the dispatcher instead starts the request
+   * fiber with `context` and calls `registered.run`, which saves a FiberRef change and restore
+   * per call.
+   */
+  readonly registered: Registered | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Registered {
+  readonly context: Context.Context<never>
+  readonly run: (params: unknown) => Effect.Effect<McpSchema.CallToolResult, unknown, unknown>
 }
 
 /**

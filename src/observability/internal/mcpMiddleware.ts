@@ -1,5 +1,6 @@
 /** @internal */
 import * as Cause from "effect/Cause"
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -9,7 +10,7 @@ import * as McpError from "../../protocol/McpError.js"
 import type * as Version from "../../protocol/Version.js"
 import { McpContext } from "../../server/McpContext.js"
 import { McpServer } from "../../server/McpServer.js"
-import type { Middleware } from "../../server/Middleware.js"
+import type { Middleware, Observer } from "../../server/Middleware.js"
 import { Registry } from "../../server/Registry.js"
 import * as RequestMeta from "../../server/RequestMeta.js"
 import * as metrics from "./metrics.js"
@@ -46,33 +47,32 @@ const failureTag = (cause: Cause.Cause<unknown>): string =>
 // -----------------------------------------------------------------------------
 
 /** @internal */
-export const metricsMiddleware = (service: metrics.Service, registry: Registry["Type"]): Middleware => (handler) =>
-  Effect.flatMap(McpContext, (ctx) =>
-    Effect.clockWith((clock) => {
-      const method = ctx.method
-      // Only registered tools get a `tool` label: a client cannot create series by calling
-      // tools that do not exist.
-      const name = method === "tools/call" ? stringParam(ctx.params, "name") : undefined
-      const tool = name !== undefined && registry.tool(name) !== undefined ? name : undefined
-      const start = clock.unsafeCurrentTimeNanos()
-      return Effect.onExit(handler, (exit) => {
-        const seconds = Number(clock.unsafeCurrentTimeNanos() - start) / 1e9
-        if (Exit.isSuccess(exit)) {
-          if (!isToolError(method, exit.value)) {
-            service.unsafeRecordRequest(method, "success", seconds, tool)
-            return Effect.void
-          }
-          service.unsafeRecordRequest(method, "error", seconds, tool)
-          return service.recordError("tool_error")
-        }
-        if (Cause.isInterruptedOnly(exit.cause)) {
-          service.unsafeRecordRequest(method, "cancelled", seconds, tool)
-          return Effect.void
-        }
-        service.unsafeRecordRequest(method, "error", seconds, tool)
-        return service.recordError(failureTag(exit.cause))
-      })
-    }))
+export const metricsObserver = (
+  service: metrics.Service,
+  registry: Registry["Type"],
+  clock: Clock.Clock
+): Observer =>
+(ctx) => {
+  const method = ctx.method
+  // Only registered tools get a `tool` label: a client cannot create series by calling
+  // tools that do not exist.
+  const name = method === "tools/call" ? stringParam(ctx.params, "name") : undefined
+  const tool = name !== undefined && registry.tool(name) !== undefined ? name : undefined
+  const start = clock.unsafeCurrentTimeNanos()
+  return (exit) => {
+    const seconds = Number(clock.unsafeCurrentTimeNanos() - start) / 1e9
+    if (Exit.isSuccess(exit)) {
+      const failed = isToolError(method, exit.value)
+      service.unsafeRecordRequest(method, failed ? "error" : "success", seconds, tool)
+      if (failed) service.unsafeRecordError("tool_error")
+    } else if (Cause.isInterruptedOnly(exit.cause)) {
+      service.unsafeRecordRequest(method, "cancelled", seconds, tool)
+    } else {
+      service.unsafeRecordRequest(method, "error", seconds, tool)
+      service.unsafeRecordError(failureTag(exit.cause))
+    }
+  }
+}
 
 /** @internal */
 export const layerMetrics: Layer.Layer<never, never, metrics.McpMetrics | Registry | McpServer> = Layer
@@ -81,7 +81,8 @@ export const layerMetrics: Layer.Layer<never, never, metrics.McpMetrics | Regist
       const service = yield* metrics.McpMetrics
       const registry = yield* Registry
       const server = yield* McpServer
-      yield* registry.addMiddleware(metricsMiddleware(service, registry))
+      // An observer, not a middleware: it adds no Effect steps to the request (the hot path).
+      yield* registry.addObserver(metricsObserver(service, registry, yield* Effect.clock))
       // Sessions are counted by the server; the gauge is read from it at scrape time.
       yield* service.addSampler(Effect.suspend(() => service.setActiveSessions(server.sessionCount())))
     })

@@ -39,6 +39,7 @@ export interface Service {
     tool?: string | undefined
   ) => Effect.Effect<void>
   readonly recordError: (errorType: string) => Effect.Effect<void>
+  readonly unsafeRecordError: (errorType: string) => void
   readonly connectionOpened: Effect.Effect<void>
   readonly connectionClosed: Effect.Effect<void>
   readonly sessionOpened: Effect.Effect<void>
@@ -170,18 +171,19 @@ export const make = (options?: Options): Service => {
     )
   }
 
+  const unsafeRecordError = (errorType: string) =>
+    errors.unsafeUpdate(
+      1,
+      errorLabels(errorType, (overflow) => [MetricLabel.make("error_type", overflow ? OVERFLOW : errorType)])
+    )
+
   return {
     names: n,
     unsafeRecordRequest,
+    unsafeRecordError,
     recordRequest: (method, status, durationSeconds, tool) =>
       Effect.sync(() => unsafeRecordRequest(method, status, durationSeconds, tool)),
-    recordError: (errorType) =>
-      Effect.sync(() =>
-        errors.unsafeUpdate(
-          1,
-          errorLabels(errorType, (overflow) => [MetricLabel.make("error_type", overflow ? OVERFLOW : errorType)])
-        )
-      ),
+    recordError: (errorType) => Effect.sync(() => unsafeRecordError(errorType)),
     setActiveSessions: (count) => Effect.sync(() => sessions.unsafeUpdate(count, noLabels)),
     setActiveConnections: (count) => Effect.sync(() => connections.unsafeUpdate(count, noLabels)),
     ...makeSamplers(),
@@ -198,6 +200,7 @@ export const noop: Service = {
   unsafeRecordRequest: () => {},
   recordRequest: () => Effect.void,
   recordError: () => Effect.void,
+  unsafeRecordError: () => {},
   connectionOpened: Effect.void,
   connectionClosed: Effect.void,
   sessionOpened: Effect.void,

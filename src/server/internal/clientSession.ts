@@ -2,7 +2,6 @@
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Ref from "effect/Ref"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
 import * as McpError from "../../protocol/McpError.js"
 import * as Version from "../../protocol/Version.js"
@@ -29,7 +28,10 @@ export const make = (options: {
   readonly push: (text: string) => Effect.Effect<void>
   readonly clientRequestTimeout?: number
 }): Effect.Effect<ClientSession.ClientSession> =>
-  Effect.map(Ref.make(initialState), (state) => {
+  Effect.sync(() => {
+    // Read synchronously on every request (the fast path), so a plain variable, changed only
+    // through `updateState`.
+    let state = initialState
     const timeout = options.clientRequestTimeout ?? 300_000
     // Private to this closure and touched only synchronously.
     const pending = new Map<JsonRpc.RequestId, Pending>()
@@ -64,7 +66,9 @@ export const make = (options: {
 
     return {
       id: options.id,
-      state,
+      state: Effect.sync(() => state),
+      updateState: (f) => Effect.sync(() => void (state = f(state))),
+      unsafeState: () => state,
       push: options.push,
       request,
       resolve,

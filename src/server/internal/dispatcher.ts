@@ -1,6 +1,8 @@
 /** @internal */
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -26,6 +28,45 @@ export interface Env {
   readonly session: ClientSession | undefined
   /** `ctx.detach`: set only where the request may become a task (tasks extension). */
   readonly detach?: Effect.Effect<void> | undefined
+}
+
+/**
+ * @internal
+ * A request ready to run: its handler inside the middleware, and what its fiber's context
+ * needs (the request context and the services of the tool it calls). `provide` runs it as an
+ * Effect; the server's fast path starts a fiber with that context instead.
+ */
+export interface Prepared {
+  readonly effect: Effect.Effect<unknown, McpError.McpError, McpContext.McpContext>
+  /** `undefined` when the effect needs no request context (it fails before any handler). */
+  readonly ctx: McpContext.McpContext["Type"] | undefined
+  readonly context: Context.Context<never> | undefined
+  /** The observers' exit callbacks. */
+  readonly observed: ReadonlyArray<(exit: Exit.Exit<unknown, unknown>) => void>
+}
+
+/** @internal */
+export const notifyObservers = (prepared: Prepared, exit: Exit.Exit<unknown, unknown>) => {
+  for (const done of prepared.observed) done(exit)
+}
+
+/** @internal An Effect already complete or needing nothing of the request; no context, no observers. */
+export const unprepared = (effect: Effect.Effect<unknown, McpError.McpError>): Prepared => ({
+  effect,
+  ctx: undefined,
+  context: undefined,
+  observed: []
+})
+
+/** @internal Runs a prepared request as an Effect (the path tests, batches and tasks take). */
+export const provide = (prepared: Prepared): Effect.Effect<unknown, McpError.McpError> => {
+  const { context, ctx } = prepared
+  if (ctx === undefined) return prepared.effect as Effect.Effect<unknown, McpError.McpError>
+  const effect = Effect.mapInputContext(prepared.effect, (current: Context.Context<never>) =>
+    Context.add(context === undefined ? current : Context.merge(context, current), McpContext.McpContext, ctx))
+  return prepared.observed.length === 0
+    ? effect
+    : Effect.onExit(effect, (exit) => Effect.sync(() => notifyObservers(prepared, exit)))
 }
 
 /** The server's identity, as `McpServer.Options` gives it. */
@@ -138,7 +179,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
       const session = yield* requireSession(env)
       const init = yield* decodeInitialize("initialize", params)
       const protocolVersion = Version.negotiate(init.protocolVersion)
-      yield* Ref.update(session.state, (s) => ({
+      yield* session.updateState((s) => ({
         ...s,
         phase: "initializing" as const,
         protocolVersion,
@@ -195,10 +236,18 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
           ? Effect.succeed<McpSchema.CallToolResult>({ content: [{ type: "text", text: message }], isError: true })
           : Effect.fail(new McpError.InvalidParams({ message })),
       onSuccess: (decoded) =>
-        Effect.matchCauseEffect(tool.run(decoded), {
+        // Registered tools run unprovided: `prepare` puts their services in the fiber's context.
+        Effect.matchCauseEffect(
+          (tool.registered === undefined ? tool.run(decoded) : tool.registered.run(decoded)) as Effect.Effect<
+            McpSchema.CallToolResult,
+            unknown,
+            McpContext.McpContext
+          >,
+          {
           onSuccess: (result) => Effect.succeed(shape.callToolResult(result, version)),
-          onFailure: (cause) => Effect.map(toolFailure(name)(cause), (result) => shape.callToolResult(result, version))
-        })
+            onFailure: (cause) => Effect.map(toolFailure(name)(cause), (result) => shape.callToolResult(result, version))
+          }
+        )
     })
   }
 
@@ -259,7 +308,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     Effect.gen(function*() {
       const { level } = yield* decodeSetLevel("logging/setLevel", params)
       const session = yield* requireSession(env)
-      yield* Ref.update(session.state, (s) => ({ ...s, logLevel: level }))
+      yield* session.updateState((s) => ({ ...s, logLevel: level }))
       return {}
     })
 
@@ -267,7 +316,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     Effect.gen(function*() {
       const { uri } = yield* decodeResource(subscribe ? "resources/subscribe" : "resources/unsubscribe", params)
       const session = yield* requireSession(env)
-      yield* Ref.update(session.state, (s) => {
+      yield* session.updateState((s) => {
         const subscriptions = new Set(s.subscriptions)
         if (subscribe) subscriptions.add(uri)
         else subscriptions.delete(uri)
@@ -304,10 +353,10 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     "logging/setLevel": setLevel
   }
 
-  /** Runs one request to its result; failures are protocol errors, interruption propagates. */
-  const dispatch = (request: JsonRpc.Request, env: Env): Effect.Effect<unknown, McpError.McpError> => {
+  /** One request, ready to run; failures are protocol errors, interruption propagates. */
+  const prepare = (request: JsonRpc.Request, env: Env): Prepared => {
     const handler = Object.hasOwn(table, request.method) ? table[request.method] : undefined
-    if (handler === undefined) return Effect.fail(new McpError.MethodNotFound({ method: request.method }))
+    if (handler === undefined) return unprepared(Effect.fail(new McpError.MethodNotFound({ method: request.method })))
     const ctx = McpContext.make({
       requestId: request.id,
       method: request.method,
@@ -319,10 +368,19 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     let effect = handler(request.params, env, request)
     const middleware = registry.middleware()
     for (let i = middleware.length - 1; i >= 0; i--) effect = middleware[i]!(effect)
-    return Effect.provideService(effect, McpContext.McpContext, ctx)
+    const observers = registry.observers()
+    const observed = observers.length === 0 ? [] : observers.map((observe) => observe(ctx))
+    // The services of the tool called (its handler's requirements) join the fiber's context.
+    const name = request.method === "tools/call" ? request.params?.name : undefined
+    const context = typeof name === "string" ? registry.tool(name)?.registered?.context : undefined
+    return { effect, ctx, context, observed }
   }
+
+  /** Runs one request to its result as an Effect; failures are protocol errors, interruption propagates. */
+  const dispatch = (request: JsonRpc.Request, env: Env): Effect.Effect<unknown, McpError.McpError> =>
+    provide(prepare(request, env))
 
   const knows = (method: string) => Object.hasOwn(table, method)
 
-  return { dispatch, serverInfoFor, capabilitiesFor, knows }
+  return { prepare, dispatch, serverInfoFor, capabilitiesFor, knows }
 }

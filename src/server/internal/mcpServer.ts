@@ -1,18 +1,22 @@
 /** @internal */
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
+import * as Runtime from "effect/Runtime"
 import * as crypto from "node:crypto"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
 import * as McpError from "../../protocol/McpError.js"
 import * as Modern from "../../protocol/Modern.js"
 import type * as Version from "../../protocol/Version.js"
 import * as ClientSession from "../ClientSession.js"
+import { McpContext } from "../McpContext.js"
 import type * as McpServer from "../McpServer.js"
 import type { Outbound } from "../Outbound.js"
 import { Registry } from "../Registry.js"
@@ -90,7 +94,7 @@ export const make = (options: McpServer.Options) =>
     const broadcast = (text: string, to: (state: ClientSession.State) => boolean) =>
       Effect.forEach(
         [...sessions],
-        (session) => Effect.flatMap(Ref.get(session.state), (state) => to(state) ? session.push(text) : Effect.void),
+        (session) => to(session.unsafeState()) ? session.push(text) : Effect.void,
         { discard: true }
       )
 
@@ -122,74 +126,150 @@ export const make = (options: McpServer.Options) =>
       Effect.forkScoped
     )
 
-    // Failures become JSON-RPC errors (interruption stays interruption: a cancelled request
-    // gets no answer); one matchCause, the cheapest way on the hot path.
-    const failureReply = (request: JsonRpc.Request, version: Version.ProtocolVersion) =>
-    (cause: Cause.Cause<McpError.McpError>): Effect.Effect<McpServer.Reply> => {
-      if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
-      const failure = Cause.failureOption(cause)
-      if (failure._tag === "Some") {
-        const error = McpError.toErrorObject(failure.value, version)
-        return Effect.succeed({ text: JsonRpc.errorText(request.id, error), errorCode: error.code })
-      }
-      return Effect.as(
-        Effect.logError(`Request ${request.method} failed`, cause),
-        {
-          text: JsonRpc.errorText(request.id, { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }),
-          errorCode: JsonRpc.ErrorCode.InternalError
-        }
-      )
+    // --- answering ---------------------------------------------------------------------------
+    //
+    // A request is planned synchronously (its metadata, context and handler, `Plan`), then run
+    // either as an Effect (`answer`: tests, batches, tasks) or, the transports' fast path, as a
+    // fiber started with the request context already in its runtime (`begin`): no FiberRef
+    // change per request, and the answer is made from the fiber's exit in plain code.
+
+    interface Plan {
+      readonly request: JsonRpc.Request
+      readonly version: Version.ProtocolVersion
+      readonly prepared: Dispatcher.Prepared
+      /** Applied to a successful result before it is written (2026-07-28 result shaping). */
+      readonly shape: ((result: unknown) => unknown) | undefined
     }
 
-    const toReply = (request: JsonRpc.Request, version: Version.ProtocolVersion) =>
-    (effect: Effect.Effect<unknown, McpError.McpError>): Effect.Effect<McpServer.Reply> =>
-      Effect.matchCauseEffect(effect, {
-        onSuccess: (result) => Effect.succeed({ text: JsonRpc.successText(request.id, result), errorCode: undefined }),
-        onFailure: failureReply(request, version)
+    const failing = (request: JsonRpc.Request, version: Version.ProtocolVersion, error: McpError.McpError): Plan => ({
+      request,
+      version,
+      prepared: Dispatcher.unprepared(Effect.fail(error)),
+      shape: undefined
+    })
+
+    // The one way from a request's exit to its answer. Failures become JSON-RPC errors;
+    // `undefined` means interrupted: a cancelled request gets no answer.
+    const replyOf = (plan: Plan, exit: Exit.Exit<unknown, McpError.McpError>): McpServer.Reply | undefined => {
+      if (Exit.isSuccess(exit)) {
+        const result = plan.shape === undefined ? exit.value : plan.shape(exit.value)
+        return { text: JsonRpc.successText(plan.request.id, result), errorCode: undefined }
+      }
+      if (Cause.isInterruptedOnly(exit.cause)) return undefined
+      const failure = Cause.failureOption(exit.cause)
+      if (failure._tag === "Some") {
+        const error = McpError.toErrorObject(failure.value, plan.version)
+        return { text: JsonRpc.errorText(plan.request.id, error), errorCode: error.code }
+      }
+      return {
+        text: JsonRpc.errorText(plan.request.id, { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }),
+        errorCode: JsonRpc.ErrorCode.InternalError
+      }
+    }
+
+    // A defect (not a protocol failure, not an interruption) is logged with its cause.
+    const defectOf = (exit: Exit.Exit<unknown, McpError.McpError>): Cause.Cause<unknown> | undefined =>
+      Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) && Option.isNone(Cause.failureOption(exit.cause))
+        ? exit.cause
+        : undefined
+
+    const answer = (plan: Plan): Effect.Effect<McpServer.Reply> =>
+      Effect.flatMap(Effect.exit(Dispatcher.provide(plan.prepared)), (exit) => {
+        const reply = replyOf(plan, exit)
+        // Interrupted: interruption propagates.
+        if (reply === undefined) return Effect.failCause((exit as Exit.Failure<unknown, McpError.McpError>).cause as Cause.Cause<never>)
+        const defect = defectOf(exit)
+        return defect === undefined
+          ? Effect.succeed(reply)
+          : Effect.as(Effect.logError(`Request ${plan.request.method} failed`, defect), reply)
       })
 
-    const toText = (request: JsonRpc.Request, version: Version.ProtocolVersion) =>
-    (effect: Effect.Effect<unknown, McpError.McpError>): Effect.Effect<string> =>
-      Effect.matchCauseEffect(effect, {
-        onSuccess: (result) => Effect.succeed(JsonRpc.successText(request.id, result)),
-        onFailure: (cause) => Effect.map(failureReply(request, version)(cause), textOf)
-      })
+    // The request fiber's context: the transport's, the called tool's services (the fiber's
+    // own win, as with `Effect.provide`) and the request context. The merge with a tool's
+    // services is made once per tool and transport.
+    const merged = new WeakMap<Context.Context<never>, WeakMap<Context.Context<never>, Context.Context<never>>>()
+    const contextFor = (base: Context.Context<never>, prepared: Dispatcher.Prepared): Context.Context<never> => {
+      let context = base
+      if (prepared.context !== undefined) {
+        let byBase = merged.get(prepared.context)
+        if (byBase === undefined) merged.set(prepared.context, byBase = new WeakMap())
+        const cached = byBase.get(base)
+        if (cached !== undefined) context = cached
+        else byBase.set(base, context = Context.merge(prepared.context, base))
+      }
+      return Context.add(context, McpContext, prepared.ctx!)
+    }
+
+    const begin = (runtime: Runtime.Runtime<never>, plan: Plan): McpServer.Started => {
+      const { prepared } = plan
+      const fiber = prepared.ctx === undefined
+        ? Runtime.runFork(runtime, prepared.effect as Effect.Effect<unknown, McpError.McpError>)
+        : Runtime.runFork(
+          Runtime.make({
+            context: contextFor(runtime.context, prepared),
+            fiberRefs: runtime.fiberRefs,
+            runtimeFlags: runtime.runtimeFlags
+          }),
+          // The runtime's context now holds the request context the effect needs.
+          prepared.effect as Effect.Effect<unknown, McpError.McpError>
+        )
+      return {
+        fiber,
+        reply: (exit) => {
+          const typed = exit as Exit.Exit<unknown, McpError.McpError>
+          Dispatcher.notifyObservers(prepared, typed)
+          const defect = defectOf(typed)
+          if (defect !== undefined) Runtime.runFork(runtime, Effect.logError(`Request ${plan.request.method} failed`, defect))
+          return replyOf(plan, typed)
+        }
+      }
+    }
 
     const textOf = (reply: McpServer.Reply) => reply.text
 
+    const planStateless = (request: JsonRpc.Request, env: Dispatcher.Env): Plan => ({
+      request,
+      version: env.meta.protocolVersion,
+      prepared: dispatcher.prepare(request, env),
+      shape: undefined
+    })
+
+    const planLegacy = (
+      session: ClientSession.ClientSession,
+      request: JsonRpc.Request,
+      outbound: Outbound,
+      extras: McpServer.RequestExtras = {}
+    ): Plan => {
+      const state = session.unsafeState()
+      if (state.phase === "new" && request.method !== "initialize" && request.method !== "ping") {
+        return failing(request, state.protocolVersion, new McpError.NotInitialized({ method: request.method }))
+      }
+      if (state.phase !== "new" && request.method === "initialize") {
+        return failing(request, state.protocolVersion, new McpError.InvalidRequest({ message: "Session already initialized" }))
+      }
+      const meta: RequestMeta.RequestMeta = {
+        protocolVersion: state.protocolVersion,
+        clientCapabilities: state.clientCapabilities,
+        clientInfo: state.clientInfo,
+        logLevel: state.logLevel,
+        progressToken: RequestMeta.progressTokenOf(request.params),
+        traceparent: extras.traceparent ?? RequestMeta.metaString(request.params, "traceparent"),
+        tracestate: extras.tracestate ?? RequestMeta.metaString(request.params, "tracestate"),
+        principal: extras.principal,
+        sessionId: session.id
+      }
+      return planStateless(request, { meta, outbound, session })
+    }
+
     const handle = (request: JsonRpc.Request, env: Dispatcher.Env) =>
-      toText(request, env.meta.protocolVersion)(dispatcher.dispatch(request, env))
+      Effect.map(Effect.suspend(() => answer(planStateless(request, env))), textOf)
 
     const handleLegacy = (
       session: ClientSession.ClientSession,
       request: JsonRpc.Request,
       outbound: Outbound,
-      extras: McpServer.RequestExtras = {}
-    ) =>
-      Effect.flatMap(Ref.get(session.state), (state) => {
-        const reply = toReply(request, state.protocolVersion)
-        if (state.phase === "new" && request.method !== "initialize" && request.method !== "ping") {
-          return Effect.map(reply(Effect.fail(new McpError.NotInitialized({ method: request.method }))), textOf)
-        }
-        if (state.phase !== "new" && request.method === "initialize") {
-          return Effect.map(
-            reply(Effect.fail(new McpError.InvalidRequest({ message: "Session already initialized" }))),
-            textOf
-          )
-        }
-        const meta: RequestMeta.RequestMeta = {
-          protocolVersion: state.protocolVersion,
-          clientCapabilities: state.clientCapabilities,
-          clientInfo: state.clientInfo,
-          logLevel: state.logLevel,
-          progressToken: RequestMeta.progressTokenOf(request.params),
-          traceparent: extras.traceparent ?? RequestMeta.metaString(request.params, "traceparent"),
-          tracestate: extras.tracestate ?? RequestMeta.metaString(request.params, "tracestate"),
-          principal: extras.principal,
-          sessionId: session.id
-        }
-        return handle(request, { meta, outbound, session })
-      })
+      extras?: McpServer.RequestExtras
+    ) => Effect.map(Effect.suspend(() => answer(planLegacy(session, request, outbound, extras))), textOf)
 
     // --- 2026-07-28 ---------------------------------------------------------------------------
 
@@ -303,14 +383,10 @@ export const make = (options: McpServer.Options) =>
       }
     }
 
-    const handleModern = (request: JsonRpc.Request, outbound: Outbound, extras: McpServer.RequestExtras = {}) => {
+    const planModern = (request: JsonRpc.Request, outbound: Outbound, extras: McpServer.RequestExtras = {}): Plan => {
       const envelope = Modern.readEnvelope(request.params)
-      if (Either.isLeft(envelope)) {
-        const error = McpError.toErrorObject(envelope.left, "2026-07-28")
-        return Effect.succeed<McpServer.Reply>({ text: JsonRpc.errorText(request.id, error), errorCode: error.code })
-      }
+      if (Either.isLeft(envelope)) return failing(request, "2026-07-28", envelope.left)
       const { clientCapabilities, clientInfo, logLevel, protocolVersion } = envelope.right
-      const reply = toReply(request, protocolVersion)
       const serverInfo = dispatcher.serverInfoFor(protocolVersion)
       const meta: RequestMeta.RequestMeta = {
         protocolVersion,
@@ -324,16 +400,20 @@ export const make = (options: McpServer.Options) =>
         sessionId: undefined
       }
       const method = request.method
-      let run: Effect.Effect<unknown, McpError.McpError>
+      let prepared: Dispatcher.Prepared
       if (removedInModern.has(method) || !dispatcher.knows(method) && method !== "server/discover" && method !== "subscriptions/listen" && !Tasks.methods.has(method)) {
-        run = Effect.fail(new McpError.MethodNotFound({ method }))
-      } else if (method === "server/discover") run = Effect.succeed(discover(protocolVersion))
-      else if (method === "subscriptions/listen") run = listen(request, meta, outbound)
-      else if (Tasks.methods.has(method)) run = tasks.handle(method, request.params, meta)
-      else if (mayRequireInput.has(method)) run = withInputs(request, meta, outbound, tasks.dispatchFor(request, meta))
-      else run = dispatcher.dispatch(request, { meta, outbound, session: undefined })
-      return reply(Effect.map(run, (result) => shapeModern(method, result, serverInfo)))
+        prepared = Dispatcher.unprepared(Effect.fail(new McpError.MethodNotFound({ method })))
+      } else if (method === "server/discover") prepared = Dispatcher.unprepared(Effect.succeed(discover(protocolVersion)))
+      else if (method === "subscriptions/listen") prepared = Dispatcher.unprepared(listen(request, meta, outbound))
+      else if (Tasks.methods.has(method)) prepared = Dispatcher.unprepared(tasks.handle(method, request.params, meta))
+      else if (mayRequireInput.has(method)) {
+        prepared = Dispatcher.unprepared(withInputs(request, meta, outbound, tasks.dispatchFor(request, meta)))
+      } else prepared = dispatcher.prepare(request, { meta, outbound, session: undefined })
+      return { request, version: protocolVersion, prepared, shape: (result) => shapeModern(method, result, serverInfo) }
     }
+
+    const handleModern = (request: JsonRpc.Request, outbound: Outbound, extras?: McpServer.RequestExtras) =>
+      Effect.suspend(() => answer(planModern(request, outbound, extras)))
 
     // --- sessions and notifications ---------------------------------------------------------------
 
@@ -341,7 +421,7 @@ export const make = (options: McpServer.Options) =>
       if (message._tag === "Response") return Effect.asVoid(session.resolve(message))
       switch (message.method) {
         case "notifications/initialized":
-          return Ref.update(session.state, (s) => s.phase === "initializing" ? { ...s, phase: "ready" as const } : s)
+          return session.updateState((s) => s.phase === "initializing" ? { ...s, phase: "ready" as const } : s)
         case "notifications/cancelled": {
           const id = decodeCancelled(message.params)
           return id === undefined ? Effect.void : session.cancel(id)
@@ -378,6 +458,10 @@ export const make = (options: McpServer.Options) =>
       handle,
       handleLegacy,
       handleModern,
+      start: (runtime, request, env) => begin(runtime, planStateless(request, env)),
+      startLegacy: (runtime, session, request, outbound, extras) =>
+        begin(runtime, planLegacy(session, request, outbound, extras)),
+      startModern: (runtime, request, outbound, extras) => begin(runtime, planModern(request, outbound, extras)),
       receive,
       openSession,
       closeSession,

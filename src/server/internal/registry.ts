@@ -2,7 +2,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as PubSub from "effect/PubSub"
-import type { Middleware } from "../Middleware.js"
+import type { Middleware, Observer } from "../Middleware.js"
 import type { Prompt } from "../Prompt.js"
 import type * as Registry from "../Registry.js"
 import type { Resource, Template } from "../Resource.js"
@@ -17,9 +17,19 @@ const withContext = <R>(context: Context.Context<R>) => <A, E, R1>(effect: Effec
     Exclude<R1, R>
   >
 
-/** @internal */
+/**
+ * @internal
+ * A registered tool's `run` carries its services; the dispatcher's fast path uses
+ * `registered` instead (see `Tool.registered`).
+ */
 export const provideTool = <R>(tool: Tool<R>, context: Context.Context<R>): Tool =>
-  ({ ...tool, run: (params: unknown) => withContext(context)(tool.run(params)) }) as Tool
+  ({
+    ...tool,
+    run: (params: unknown) => withContext(context)(tool.run(params)),
+    registered: tool.registered === undefined
+      ? { context, run: tool.run }
+      : { context: Context.merge(context, tool.registered.context), run: tool.registered.run }
+  }) as unknown as Tool
 
 /** @internal */
 export const provideResource = <R>(resource: Resource<R>, context: Context.Context<R>): Resource =>
@@ -73,6 +83,7 @@ export const make = (options: Registry.Options = {}) =>
     const templates = new Map<string, Template>()
     const prompts = new Map<string, Prompt>()
     const middleware: Array<Middleware> = []
+    const observers: Array<Observer> = []
     const versions: Record<Registry.ListKind, number> = { tools: 0, resources: 0, prompts: 0 }
     const snapshots = { tools: [] as Array<Tool>, resources: [] as Array<Resource>, templates: [] as Array<Template>, prompts: [] as Array<Prompt> }
 
@@ -112,11 +123,13 @@ export const make = (options: Registry.Options = {}) =>
       addPrompt: (prompt) => add(prompts, prompt.name, prompt, "prompts"),
       removePrompt: (name) => remove(prompts, name, "prompts"),
       addMiddleware: (m) => Effect.sync(() => void middleware.push(m)),
+      addObserver: (o) => Effect.sync(() => void observers.push(o)),
       tool: (name) => tools.get(name),
       resource: (uri) => resources.get(uri),
       prompt: (name) => prompts.get(name),
       templates: () => snapshots.templates,
       middleware: () => middleware,
+      observers: () => observers,
       version: (kind) => versions[kind],
       page: page as Registry.Registry["Type"]["page"],
       changes

@@ -105,7 +105,8 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema.AnyNoCon
       taskDetach: options.taskDetach ?? "auto",
       outputSchema: success === undefined ? undefined : objectJsonSchema(success),
       decode,
-      run
+      run,
+      registered: undefined
     } as Tool.Tool<any>
   }
 })

@@ -77,17 +77,16 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
         return onDone(JsonRpc.errorText(request.id, { code: -32000, message: "Server is shutting down" }))
       }
       // Each message picks its era: a modern envelope in `_meta`, or the session's handshake.
-      const fiber = runFork(
-        Modern.claimsModern(request.params)
-          ? Effect.map(server.handleModern(request, outbound), (reply) => reply.text)
-          : server.handleLegacy(session, request, outbound)
-      )
+      const started = Modern.claimsModern(request.params)
+        ? server.startModern(runtime, request, outbound)
+        : server.startLegacy(runtime, session, request, outbound)
+      const fiber = started.fiber
       inflight.add(fiber)
       session.track(request.id, fiber)
       fiber.addObserver((exit) => {
         session.untrack(request.id)
         // A cancelled request gets no response.
-        onDone(Exit.isSuccess(exit) ? exit.value : undefined)
+        onDone(started.reply(exit)?.text)
       })
     }
 
@@ -97,7 +96,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     }
 
     const receiveBatch = (items: ReadonlyArray<Either.Either<JsonRpc.Message, JsonRpc.Invalid>>) => {
-      const version = Runtime.runSync(runtime)(Ref.get(session.state)).protocolVersion
+      const version = session.unsafeState().protocolVersion
       if (!Version.allowsBatch(version)) {
         writeNow(JsonRpc.errorText(null, {
           code: JsonRpc.ErrorCode.InvalidRequest,

@@ -95,7 +95,13 @@ export const make = (options: {
   readonly auth?: Authenticator.Service | undefined
 }) => {
   const { config, eventStore, server } = options
-  const runFork = Runtime.runFork(options.runtime)
+  const { runtime } = options
+  const runFork = Runtime.runFork(runtime)
+  // A request run as an Effect of its answer, for `serveRequest`.
+  const startEffect = (effect: Effect.Effect<McpServer.Reply>): McpServer.Started => {
+    const fiber = runFork(effect)
+    return { fiber, reply: (exit) => Exit.isSuccess(exit) ? exit.value as McpServer.Reply : undefined }
+  }
   const runSync = Runtime.runSync(options.runtime)
   // Private to this closure and touched only synchronously.
   const sessions = new Map<string, HttpSession>()
@@ -135,7 +141,7 @@ export const make = (options: {
   }
 
   const primes = (session: HttpSession) =>
-    Version.hasSsePolling(runSync(Ref.get(session.client.state)).protocolVersion)
+    Version.hasSsePolling(session.client.unsafeState().protocolVersion)
 
   const attach = (stream: Stream, sink: SseSink, priming: boolean) => {
     stream.sink = sink
@@ -200,7 +206,7 @@ export const make = (options: {
   const serveRequest = (
     ex: Exchange,
     request: JsonRpc.Request,
-    run: (outbound: Outbound) => Effect.Effect<McpServer.Reply>,
+    start: (outbound: Outbound) => McpServer.Started,
     session: HttpSession | undefined,
     headers: Record<string, string>,
     statusOf: (errorCode: number | undefined) => number = legacyStatus
@@ -238,7 +244,8 @@ export const make = (options: {
     }
 
     if (config.responseMode === "sse") ensureStream()
-    const fiber = runFork(run(outbound))
+    const started = start(outbound)
+    const fiber = started.fiber
     inflight.add(fiber)
     session?.client.track(request.id, fiber)
     ex.onAbort(() => {
@@ -247,10 +254,11 @@ export const make = (options: {
       else if (stream.sink !== undefined) stream.sink = undefined
     })
     fiber.addObserver((exit) => {
+      const reply = started.reply(exit)
       session?.client.untrack(request.id)
       stopKeepAlive?.()
       finished = true
-      if (!Exit.isSuccess(exit)) {
+      if (reply === undefined) {
         // Interrupted by the end of a drain, the request is still answered: with a JSON-RPC
         // error the client can retry elsewhere. Cancelled by its client, it gets no answer.
         const shutdownError = draining
@@ -270,15 +278,15 @@ export const make = (options: {
       }
       if (stream === undefined) {
         // A rate-limited 2026-07-28 request answers 429 with Retry-After (legacy ones stay 200).
-        const retryAfter = exit.value.errorCode === -32000 && statusOf === ModernHttp.statusOf
-          ? ModernHttp.retryAfter(exit.value.text)
+        const retryAfter = reply.errorCode === -32000 && statusOf === ModernHttp.statusOf
+          ? ModernHttp.retryAfter(reply.text)
           : undefined
         if (retryAfter !== undefined) {
-          return ex.respond(429, { ...JSON_HEADERS, ...headers, "retry-after": retryAfter }, exit.value.text)
+          return ex.respond(429, { ...JSON_HEADERS, ...headers, "retry-after": retryAfter }, reply.text)
         }
-        return ex.respond(statusOf(exit.value.errorCode), { ...JSON_HEADERS, ...headers }, exit.value.text)
+        return ex.respond(statusOf(reply.errorCode), { ...JSON_HEADERS, ...headers }, reply.text)
       }
-      emit(stream, exit.value.text)
+      emit(stream, reply.text)
       if (session !== undefined) finishStream(session, stream)
       else stream.sink?.end()
     })
@@ -341,7 +349,7 @@ export const make = (options: {
       serveRequest(
         ex,
         single,
-        (outbound) => Effect.map(server.handleLegacy(session.client, single, outbound, extrasOf(ex)), asReply),
+        (outbound) => server.startLegacy(runtime, session.client, single, outbound, extrasOf(ex)),
         session,
         {}
       )
@@ -358,8 +366,7 @@ export const make = (options: {
     serveRequest(
       ex,
       message,
-      (outbound) =>
-        server.handleModern(message, outbound, extrasOf(ex)),
+      (outbound) => server.startModern(runtime, message, outbound, extrasOf(ex)),
       undefined,
       {},
       ModernHttp.statusOf
@@ -394,10 +401,10 @@ export const make = (options: {
     if (!config.sessions) {
       const client = runSync(server.openSession({ id: crypto.randomUUID(), push: () => Effect.void }))
       return serveRequest(ex, request, (outbound) =>
-        Effect.map(
+        startEffect(Effect.map(
           Effect.ensuring(server.handleLegacy(client, request, outbound, extrasOf(ex)), server.closeSession(client)),
           asReply
-        ), undefined, {})
+        )), undefined, {})
     }
     if (sessions.size >= config.maxSessions) sweep()
     if (sessions.size >= config.maxSessions) {
@@ -408,7 +415,7 @@ export const make = (options: {
     serveRequest(
       ex,
       request,
-      (outbound) => Effect.map(server.handleLegacy(session.client, request, outbound, extrasOf(ex)), asReply),
+      (outbound) => server.startLegacy(runtime, session.client, request, outbound, extrasOf(ex)),
       session,
       { "mcp-session-id": session.client.id }
     )
@@ -421,7 +428,7 @@ export const make = (options: {
     const message = decoded.message
     if (message._tag !== "Request") return ex.respond(202, {})
     serveRequest(ex, message, (outbound) =>
-      Effect.map(server.handle(message, {
+      server.start(runtime, message, {
         meta: {
           protocolVersion: version,
           clientCapabilities: {},
@@ -435,7 +442,7 @@ export const make = (options: {
         },
         outbound,
         session: undefined
-      }), asReply), undefined, {})
+      }), undefined, {})
   }
 
   const serveBatch = (
@@ -443,7 +450,7 @@ export const make = (options: {
     session: HttpSession,
     items: ReadonlyArray<Either.Either<JsonRpc.Message, JsonRpc.Invalid>>
   ) => {
-    const version = runSync(Ref.get(session.client.state)).protocolVersion
+    const version = session.client.unsafeState().protocolVersion
     if (!Version.allowsBatch(version)) {
       return fail(ex, 400, -32600, `JSON-RPC batches are not supported in protocol version ${version}`)
     }
