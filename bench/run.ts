@@ -12,7 +12,20 @@
 import { existsSync } from "node:fs"
 import { join, relative } from "node:path"
 import { performance } from "node:perf_hooks"
-import { type Contender, type HttpMode, LIST_TOOLS, contenders as allContenders, httpEnv } from "./lib/contenders.ts"
+import { makeCredentials } from "./lib/auth.ts"
+import { STACK_TARGET, stackStats } from "./lib/stack.ts"
+import {
+  type Contender,
+  type HttpMode,
+  LIST_TOOLS,
+  STACK_LAYERS,
+  STACK_VARIANTS,
+  contenders as allContenders,
+  httpEnv,
+  oursStack,
+  stackEnv,
+  stackResource
+} from "./lib/contenders.ts"
 import { ensureInstalled } from "./lib/install.ts"
 import type { LoadSample } from "./lib/load.ts"
 import {
@@ -26,12 +39,14 @@ import {
   responseTo,
   send,
   toolCallRequest,
-  verifyToolCall
+  verifyToolCall,
+  withHeaders
 } from "./lib/mcp.ts"
 import { RESULTS_DIR, ROOT_DIR } from "./lib/paths.ts"
 import {
   type Launch,
   type Running,
+  failureReason,
   getFreePort,
   killAll,
   procStatus,
@@ -67,7 +82,7 @@ interface Settings {
   readonly profileSeconds: number
 }
 
-const USAGE = `usage: tsx bench/run.ts [--quick] [--only ids] [--scenarios 1,2,3,4,5,6] [--rounds N] [--seconds S]
+const USAGE = `usage: tsx bench/run.ts [--quick] [--only ids] [--scenarios 1,2,3,4,5,6,7] [--rounds N] [--seconds S]
                          [--dialect legacy|modern] [--tsx] [--profile [--target id] [--seconds S]]
   --tsx  launch every contender as \`node --import tsx entry.ts\` instead of compiled (esbuild) entries
 contender ids: ${allContenders().map((c) => c.id).join(", ")}`
@@ -93,7 +108,7 @@ const parseSettings = (argv: ReadonlyArray<string>): Settings => {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`)
     return n
   }
-  const scenarios = new Set((list("--scenarios") ?? ["1", "2", "3", "4", "5", "6"]).map(Number))
+  const scenarios = new Set((list("--scenarios") ?? ["1", "2", "3", "4", "5", "6", "7"]).map(Number))
   const only = list("--only")
   return {
     quick,
@@ -144,31 +159,44 @@ interface Live {
   readonly port: number
 }
 
+/** Where a contender's figures go: its rows (the first is the main one) and its column. */
+interface Place {
+  readonly rows: ReadonlyArray<Row>
+  readonly id: string
+}
+
+const failIn = (place: Place, reason: string): void => {
+  for (const row of place.rows) row.cells.set(place.id, { ok: false, reason })
+}
+
 /** Starts the HTTP program of each contender (in parallel) and prepares it; failures become n/a cells. */
 const startHttp = async <P>(
   list: ReadonlyArray<Contender>,
   launch: Launch,
-  mode: HttpMode,
-  rows: ReadonlyArray<Row>,
+  env: (contender: Contender, port: number) => Promise<Record<string, string>>,
+  place: (contender: Contender) => Place,
   prepare: (live: Live, timeoutMs: number) => Promise<P>
 ): Promise<Array<Live & { readonly prepared: Awaited<P> }>> => {
   const started = await Promise.all(list.map(async (contender) => {
     const fail = (reason: string) => {
-      for (const row of rows) row.cells.set(contender.id, { ok: false, reason })
+      failIn(place(contender), reason)
       return undefined
     }
     if (contender.http === undefined) return fail("no HTTP transport")
     const unavailable = contender.unavailable()
     if (unavailable !== undefined) return fail(unavailable)
     const port = await getFreePort()
-    const running = spawnContender(contender, { launch, transport: "http", env: httpEnv(mode, port), port })
+    const running = spawnContender(contender, { launch, transport: "http", env: await env(contender, port), port })
     try {
       await waitForPort(running)
       const live = { contender, running, port }
       return { ...live, prepared: await untilAnswered(running, (timeoutMs) => prepare(live, timeoutMs)) }
     } catch (error) {
+      // A server that died while answering says why on stderr.
+      await sleep(100)
+      const reason = running.exitInfo() === undefined ? reasonOf(error) : failureReason(running, reasonOf(error))
       await running.stop()
-      return fail(reasonOf(error))
+      return fail(reason)
     }
   }))
   return started.filter((s) => s !== undefined)
@@ -237,7 +265,11 @@ class Bench {
     ;((this.samples[scenario] ??= {})[id] ??= []).push(sample)
   }
 
-  /** Scenarios 1-3: start, verify, warm up, then interleaved rounds with autocannon. */
+  /**
+   * Scenarios 1-3 and 7: start, verify, warm up, then interleaved rounds with autocannon.
+   * By default every contender of the run, in its column of `row`; scenario 7 passes its
+   * variants (`list`), their environment (`env`) and their rows (`place`).
+   */
   private async throughput(options: {
     readonly scenario: string
     readonly title: string
@@ -245,12 +277,21 @@ class Bench {
     readonly row: Row
     readonly latencyRow?: Row
     readonly prepare: (live: Live, timeoutMs: number) => Promise<Throughput>
-    readonly afterRounds?: (live: Live) => void
+    readonly afterRounds?: (live: Live) => void | Promise<void>
+    readonly list?: ReadonlyArray<Contender>
+    readonly env?: (contender: Contender, port: number) => Promise<Record<string, string>>
+    readonly place?: (contender: Contender) => Place
   }): Promise<void> {
     const { settings } = this
-    log(`${elapsed()}  ${options.title}: starting ${this.list.length} contenders`)
-    const rows = [options.row, ...(options.latencyRow ? [options.latencyRow] : [])]
-    const lives = await startHttp(this.list, settings.launch, options.mode, rows, options.prepare)
+    const list = options.list ?? this.list
+    const place = options.place ??
+      ((contender: Contender): Place => ({
+        rows: [options.row, ...(options.latencyRow ? [options.latencyRow] : [])],
+        id: contender.id
+      }))
+    const env = options.env ?? (async (_: Contender, port: number) => httpEnv(options.mode, port))
+    log(`${elapsed()}  ${options.title}: starting ${list.length} ${options.list === undefined ? "contenders" : "variants"}`)
+    const lives = await startHttp(list, settings.launch, env, place, options.prepare)
     try {
       const active = new Map(lives.map((l) => [l.contender.id, l]))
       for (const live of lives) {
@@ -270,8 +311,7 @@ class Bench {
           })
           const problem = this.load.sampleProblem(sample)
           if (problem !== undefined || live.running.exitInfo() !== undefined) {
-            const reason = live.running.exitInfo() ?? problem!
-            for (const row of rows) row.cells.set(live.contender.id, { ok: false, reason })
+            failIn(place(live.contender), live.running.exitInfo() === undefined ? problem! : failureReason(live.running, "died under load"))
             active.delete(live.contender.id)
             continue
           }
@@ -285,19 +325,25 @@ class Bench {
         const samples = this.samples[options.scenario][live.contender.id] as Array<LoadSample>
         const chosen = samples[medianIndex(samples.map((s) => s.rps))]
         const value = median(samples.map((s) => s.rps)) * live.prepared.unitsPerRequest
-        options.row.cells.set(live.contender.id, {
+        const { rows: [row, latencyRow], id } = place(live.contender)
+        row.cells.set(id, {
           ok: true,
           value,
           ...(live.prepared.note === undefined ? {} : { note: live.prepared.note }),
-          detail: { ...live.prepared.detail, samples: samples.map((s) => round(s.rps * live.prepared.unitsPerRequest, 1)) }
+          detail: {
+            ...live.prepared.detail,
+            samples: samples.map((s) => round(s.rps * live.prepared.unitsPerRequest, 1)),
+            p50: chosen.p50,
+            p99: chosen.p99
+          }
         })
-        options.latencyRow?.cells.set(live.contender.id, {
+        latencyRow?.cells.set(id, {
           ok: true,
           value: chosen.p50,
           text: `${chosen.p50} / ${chosen.p99} ms`,
           detail: { p50: chosen.p50, p99: chosen.p99 }
         })
-        options.afterRounds?.(live)
+        await options.afterRounds?.(live)
       }
     } finally {
       await stopAll(lives)
@@ -454,7 +500,7 @@ class Bench {
     const n = settings.sessions
     const row = this.report.row("s5", `5. RSS growth per legacy session (${n.toLocaleString("en-US")} sessions)`, "KB", "none", 1)
     log(`${elapsed()}  5 memory: starting ${this.list.length} contenders (sessions)`)
-    const lives = await startHttp(this.list, settings.launch, "session", [row], async ({ port }, timeoutMs) => {
+    const lives = await startHttp(this.list, settings.launch, async (_, port) => httpEnv("session", port), (c) => ({ rows: [row], id: c.id }), async ({ port }, timeoutMs) => {
       const session = await openSession(port, timeoutMs)
       await verifyToolCall(port, "legacy", session, timeoutMs)
     })
@@ -532,9 +578,109 @@ class Bench {
     }
   }
 
-  scenario7(): void {
-    const row = this.report.row("s7", "7. production stack vs bare (TODO)", "", "none")
-    row.cells.set("ours", { ok: false, reason: "pending middleware layers (scenario 7 is a TODO: JWT auth, rate limit, metrics, tracing vs bare)" })
+  /**
+   * Scenario 7: ours with its production layers, one at a time and all together, against
+   * the same server bare, in the `ours` column; each ratio is to `bare` in the same run.
+   * Run as scenario 1 (interleaved rounds, same load); auth variants send a signed token.
+   */
+  async scenario7(): Promise<void> {
+    const { settings } = this
+    const ours = this.list.find((c) => c.id === "ours")
+    if (ours === undefined) {
+      log(`${elapsed()}  7 stack: skipped (ours is not in --only)`)
+      return
+    }
+    // One row per variant, in the ours column; every ratio is to the bare row's figure.
+    const rowOf = new Map(STACK_VARIANTS.map((variant) => [
+      variant.id,
+      this.report.row(
+        `s7-${variant.id}`,
+        variant.id === "full" ? `7. stack: full (${STACK_LAYERS.join(" + ")})` : `7. stack: ${variant.label}`,
+        "req/s",
+        "higher",
+        { baseline: { row: "s7-bare", id: "ours" }, ...(variant.id === "full" ? { target: STACK_TARGET } : {}) }
+      )
+    ]))
+    const base = oursStack(ours.http?.statelessDialect ?? settings.dialect)
+    let unavailable = ours.unavailable() ?? base.unavailable()
+    if (unavailable === undefined && settings.launch === "compiled") {
+      try {
+        registerCompiled(await (await import("./lib/build.ts")).compileContender(base))
+      } catch (error) {
+        unavailable = `does not compile: ${reasonOf(error).split("\n")[0]}`
+      }
+    }
+    const variants = STACK_VARIANTS.map((variant): Contender => ({
+      ...base,
+      id: variant.id,
+      label: variant.label,
+      unavailable: () => unavailable
+    }))
+    const variantOf = new Map(STACK_VARIANTS.map((v) => [v.id, v]))
+    const place = (contender: Contender): Place => ({ rows: [rowOf.get(contender.id)!], id: "ours" })
+    const tokens = new Map<string, string>()
+    await this.throughput({
+      scenario: "7",
+      title: "7 stack",
+      mode: "stateless",
+      row: rowOf.get("bare")!,
+      list: variants,
+      place,
+      env: async (contender, port) => {
+        const variant = variantOf.get(contender.id)!
+        if (!variant.layers.includes("auth")) return stackEnv(variant, port)
+        const credentials = await makeCredentials(stackResource(port))
+        tokens.set(contender.id, credentials.token)
+        return { ...stackEnv(variant, port), ...credentials.env }
+      },
+      prepare: async ({ contender, port }, timeoutMs) => {
+        const variant = variantOf.get(contender.id)!
+        const dialect = contender.http!.statelessDialect
+        const token = tokens.get(contender.id)
+        const headers = token === undefined ? undefined : { authorization: `Bearer ${token}` }
+        if (token !== undefined) {
+          // The layer must be on: a request without the token is refused.
+          const refused = await send(port, toolCallRequest(dialect, 1), timeoutMs)
+          if (refused.status !== 401) throw new NotApplicable(`auth is not enforced: HTTP ${refused.status} without a token`)
+        }
+        await verifyToolCall(port, dialect, undefined, timeoutMs, headers)
+        return {
+          requests: [withHeaders(toolCallRequest(dialect, 1), headers)],
+          unitsPerRequest: 1,
+          uniqueIds: false,
+          ...(dialect === "modern" ? { note: "2026-07-28 request" } : {}),
+          detail: { layers: variant.layers, dialect }
+        }
+      },
+      afterRounds: async ({ contender, port }) => {
+        // The layers really ran: the metrics counted the calls, the exporter got spans.
+        const variant = variantOf.get(contender.id)!
+        const row = rowOf.get(contender.id)!
+        const cell = row.cells.get("ours")
+        if (cell?.ok !== true) return
+        const sent = (this.samples["7"][contender.id] as Array<LoadSample>).reduce((sum, s) => sum + s.ok, 0)
+        try {
+          const stats = await stackStats(port)
+          const problem = variant.layers.includes("metrics") && !(stats.toolCalls !== null && stats.toolCalls >= sent)
+            ? `metrics counted ${stats.toolCalls} tools/call, fewer than the ${sent} measured`
+            : variant.layers.includes("tracing") && !(stats.spans !== null && stats.spans > 0)
+            ? "tracing exported no span"
+            : undefined
+          if (problem !== undefined) {
+            row.cells.set("ours", { ok: false, reason: problem })
+            return
+          }
+          row.cells.set("ours", { ...cell, detail: { ...cell.detail, measuredCalls: sent, spans: stats.spans, toolCallsCounted: stats.toolCalls } })
+        } catch (error) {
+          row.cells.set("ours", { ok: false, reason: `/bench/stats: ${reasonOf(error)}` })
+        }
+      }
+    })
+    const full = rowOf.get("full")!
+    const ratio = this.report.ratioOf(full, "ours")
+    if (ratio !== undefined) {
+      log(`${elapsed()}  7 stack: full = ${ratio.toFixed(2)} of bare (target >= ${STACK_TARGET.toFixed(2)}: ${ratio >= STACK_TARGET ? "met" : "not met"})`)
+    }
   }
 }
 
@@ -667,20 +813,20 @@ const main = async (): Promise<void> => {
     3: () => bench.scenario3(),
     4: () => bench.scenario4(),
     5: () => bench.scenario5(),
-    6: () => bench.scenario6()
+    6: () => bench.scenario6(),
+    7: () => bench.scenario7()
   }
-  for (const n of [1, 2, 3, 4, 5, 6]) {
+  for (const n of [1, 2, 3, 4, 5, 6, 7]) {
     if (settings.scenarios.has(n)) await run[n]()
   }
-  bench.scenario7()
 
   const table = bench.report.markdown()
   const machine = machineInfo()
   log("")
   log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node} (Effect 4 on ${machine.node24 ?? "n/a"}); ` +
     `${settings.quick ? "quick" : "full"} run, ${settings.launch} launch, ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`)
-  log("Ratios: higher is better, vs the plain node:http server (scenarios 1-3) or the plain readline loop (scenario 4); " +
-    "(×N) is N times plain's figure, lower is better.")
+  log("Ratios: higher is better, vs the plain node:http server (scenarios 1-3), the plain readline loop (scenario 4) " +
+    "or our bare server (scenario 7); (×N) is N times plain's figure, lower is better.")
   log("")
   log(table)
   const file = writeResults("latest.json", {

@@ -2,7 +2,9 @@
  * Smoke check for CI: starts each contender once per transport and does ONE verified
  * tools/call, so the harness and the peers cannot rot. No load, no timing.
  * Contenders whose node_modules (or, for ours, examples/demo) are absent are skipped
- * with the reason printed.
+ * with the reason printed. With ours, scenario 7's server (`ours-stack`, HTTP) is started
+ * once with the full production stack and answers one authenticated tools/call (see
+ * lib/stack.ts: auth, rate limit, metrics and tracing are each checked to be on).
  *
  *   tsx bench/smoke.ts [--only ours,plain] [--transport http|stdio] [--install] [--compiled]
  *
@@ -11,13 +13,15 @@
  *               expect(results.filter((r) => r.status === "failed")).toEqual([])
  *
  * Imports node built-ins and bench/lib only (never a peer package), so importing it
- * works on a checkout where bench/ has not been installed.
+ * works on a checkout where bench/ has not been installed (`jose`, for the stack's token,
+ * then resolves from the root's node_modules).
  */
 import { pathToFileURL } from "node:url"
-import { type Contender, contenders, httpEnv } from "./lib/contenders.ts"
+import { type Contender, contenders, httpEnv, oursStack } from "./lib/contenders.ts"
 import { ensureInstalled } from "./lib/install.ts"
 import { NotApplicable, verifyToolCall } from "./lib/mcp.ts"
 import { type Launch, getFreePort, registerCompiled, spawnContender, waitForPort } from "./lib/process.ts"
+import { smokeStack } from "./lib/stack.ts"
 import { StdioClient } from "./lib/stdio-client.ts"
 
 export type SmokeTransport = "http" | "stdio"
@@ -32,7 +36,10 @@ export interface SmokeResult {
 }
 
 export interface SmokeOptions {
-  /** Contender ids (default: all): ours, plain, sdk-v1, sdk-v2, fastmcp, effect3, effect4. */
+  /**
+   * Contender ids (default: all): ours, ours-stack, plain, sdk-v1, sdk-v2, fastmcp, effect3,
+   * effect4. `ours` includes `ours-stack` (scenario 7's server, HTTP only).
+   */
   readonly only?: ReadonlyArray<string>
   readonly transports?: ReadonlyArray<SmokeTransport>
   /** Run `npm ci` in bench/ and bench/peers-node24/ first when their node_modules is missing. */
@@ -57,7 +64,9 @@ const withTimeout = <A>(promise: Promise<A>, ms: number, what: string): Promise<
 
 const once = async (contender: Contender, transport: SmokeTransport, launch: Launch, timeoutMs: number): Promise<void> => {
   if (launch === "compiled") registerCompiled(await (await import("./lib/build.ts")).compileContender(contender))
-  if (transport === "http") {
+  if (contender.id === "ours-stack") {
+    await withTimeout(smokeStack(contender, launch, contender.http!.statelessDialect, timeoutMs), timeoutMs, "http")
+  } else if (transport === "http") {
     const port = await getFreePort()
     const running = spawnContender(contender, { launch, transport, env: httpEnv("stateless", port), port })
     try {
@@ -94,14 +103,21 @@ const once = async (contender: Contender, transport: SmokeTransport, launch: Lau
 export const smoke = async (options: SmokeOptions = {}): Promise<ReadonlyArray<SmokeResult>> => {
   const log = options.log ?? ((line: string) => console.log(line))
   if (options.install === true) ensureInstalled()
-  const list = contenders().filter((c) => options.only === undefined || options.only.includes(c.id))
+  // ours-stack comes right after ours, and with it: `--only ours` checks both.
+  const list = contenders()
+    .flatMap((c) => (c.id === "ours" ? [c, oursStack(c.http!.statelessDialect)] : [c]))
+    .filter((c) =>
+      options.only === undefined || options.only.includes(c.id) || (c.id === "ours-stack" && options.only.includes("ours"))
+    )
   const transports = options.transports ?? ["http", "stdio"]
   const results: Array<SmokeResult> = []
   for (const contender of list) {
     for (const transport of transports) {
       const start = Date.now()
       const program = transport === "http" ? contender.http : contender.stdio
-      const skip = program === undefined ? `no ${transport} program` : contender.unavailable(transport)
+      // A transport the contender does not have by design (ours-stack: HTTP only) is not a skip.
+      if (program === undefined) continue
+      const skip = contender.unavailable(transport)
       let result: SmokeResult
       if (skip !== undefined) {
         result = { contender: contender.id, transport, status: "skipped", reason: skip, ms: 0 }
@@ -115,7 +131,7 @@ export const smoke = async (options: SmokeOptions = {}): Promise<ReadonlyArray<S
         }
       }
       results.push(result)
-      log(`smoke ${result.contender.padEnd(8)} ${transport.padEnd(5)} ${result.status}${
+      log(`smoke ${result.contender.padEnd(10)} ${transport.padEnd(5)} ${result.status}${
         result.status === "ok" ? ` (${result.ms} ms)` : ` (${result.reason})`
       }`)
     }

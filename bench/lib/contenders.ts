@@ -85,6 +85,56 @@ export const ours = (dialect: Dialect): Contender => ({
       : undefined
 })
 
+const OURS_STACK = join(PEERS_DIR, "ours-stack.ts")
+
+/**
+ * Scenario 7's server: ours with the production layers named in `STACK` (see
+ * peers/ours-stack.ts), HTTP only, built like ours (root tsconfig, root node_modules).
+ */
+export const oursStack = (dialect: Dialect): Contender => {
+  const base = ours(dialect)
+  return {
+    ...base,
+    id: "ours-stack",
+    label: "ours (stack)",
+    http: { script: OURS_STACK, statelessDialect: dialect },
+    stdio: undefined,
+    unavailable: (transport = "http") =>
+      transport === "stdio"
+        ? "no stdio program"
+        : !existsSync(OURS_STACK)
+        ? `${relative(ROOT_DIR, OURS_STACK)} is missing`
+        : base.unavailable("http")
+  }
+}
+
+/** The layers of scenario 7, in the order the variants add them one at a time (env STACK). */
+export const STACK_LAYERS = ["metrics", "tracing", "ratelimit", "auth"] as const
+export type StackLayer = (typeof STACK_LAYERS)[number]
+
+export interface StackVariant {
+  /** `bare`, `metrics`, ..., `full`. */
+  readonly id: string
+  /** Row title: `bare`, `+metrics`, ..., `full`. */
+  readonly label: string
+  readonly layers: ReadonlyArray<StackLayer>
+}
+
+export const STACK_VARIANTS: ReadonlyArray<StackVariant> = [
+  { id: "bare", label: "bare", layers: [] },
+  ...STACK_LAYERS.map((layer) => ({ id: layer, label: `+${layer}`, layers: [layer] })),
+  { id: "full", label: "full", layers: STACK_LAYERS }
+]
+
+/** The environment that selects a variant's layers (credentials for auth come on top). */
+export const stackEnv = (variant: StackVariant, port: number): Record<string, string> => ({
+  ...httpEnv("stateless", port),
+  STACK: variant.layers.join(",")
+})
+
+/** The URL the server calls itself (`resource`), which tokens must name in `aud`. */
+export const stackResource = (port: number): string => `http://127.0.0.1:${port}/mcp`
+
 export const plain: Contender = {
   id: "plain",
   label: "plain",

@@ -5,6 +5,8 @@ import type { HttpRequestSpec } from "./mcp.ts"
 export interface LoadSample {
   /** Successful (2xx) responses per second. */
   readonly rps: number
+  /** Successful (2xx) responses. */
+  readonly ok: number
   /** Latency percentiles, milliseconds. */
   readonly p50: number
   readonly p99: number
@@ -47,6 +49,7 @@ export const httpLoad = async (
   const ok = result["2xx"]
   return {
     rps: ok / result.duration,
+    ok,
     p50: result.latency.p50,
     p99: result.latency.p99,
     responses: result.requests.total,

@@ -190,14 +190,19 @@ export const checkEcho = (message: JsonRpcMessage): void => {
   if (problem !== undefined) na(problem)
 }
 
-/** One verified tools/call over HTTP. Returns the answer's content type. */
+/** The request with more headers (e.g. `authorization`), replacing any of the same name. */
+export const withHeaders = (spec: HttpRequestSpec, headers: Readonly<Record<string, string>> | undefined): HttpRequestSpec =>
+  headers === undefined ? spec : { ...spec, headers: { ...spec.headers, ...headers } }
+
+/** One verified tools/call over HTTP, with `headers` added. Returns the answer's content type. */
 export const verifyToolCall = async (
   port: number,
   dialect: Dialect,
   session?: Session,
-  timeoutMs?: number
+  timeoutMs?: number,
+  headers?: Readonly<Record<string, string>>
 ): Promise<string> => {
-  const answer = await send(port, toolCallRequest(dialect, 1, session), timeoutMs)
+  const answer = await send(port, withHeaders(toolCallRequest(dialect, 1, session), headers), timeoutMs)
   checkEcho(responseTo(answer, 1))
   return answer.contentType
 }

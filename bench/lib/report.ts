@@ -29,10 +29,35 @@ export interface Row {
   readonly ratio: RatioKind
   readonly digits: number
   readonly cells: Map<string, Cell>
+  /** The cell ratios are taken against, when not the report's baseline in this row (scenario 7: the bare server). */
+  readonly baseline?: { readonly row: string; readonly id: string }
+  /** The least ratio the row should reach (a "higher" row); the table says whether it did. */
+  readonly target?: number
+}
+
+export interface RowOptions {
+  readonly digits?: number
+  readonly baseline?: { readonly row: string; readonly id: string }
+  readonly target?: number
 }
 
 /** Table order: rows print in this order whatever order the scenarios ran in. */
-const ROW_ORDER = ["s1", "s1-latency", "s2", "s3", "s4", "s5", "s5-peak", "s6", "s7"]
+const ROW_ORDER = [
+  "s1",
+  "s1-latency",
+  "s2",
+  "s3",
+  "s4",
+  "s5",
+  "s5-peak",
+  "s6",
+  "s7-bare",
+  "s7-metrics",
+  "s7-tracing",
+  "s7-ratelimit",
+  "s7-auth",
+  "s7-full"
+]
 
 export class Report {
   private readonly rowList: Array<Row> = []
@@ -47,19 +72,47 @@ export class Report {
 
   constructor(readonly contenders: ReadonlyArray<Contender>, readonly baselineId: string) {}
 
-  row(key: string, title: string, unit: string, ratio: RatioKind, digits = 0): Row {
+  row(key: string, title: string, unit: string, ratio: RatioKind, options: number | RowOptions = {}): Row {
     const existing = this.rowList.find((r) => r.key === key)
     if (existing !== undefined) return existing
-    const row: Row = { key, title, unit, ratio, digits, cells: new Map() }
+    const { digits = 0, baseline, target } = typeof options === "number" ? { digits: options } : options
+    const row: Row = {
+      key,
+      title,
+      unit,
+      ratio,
+      digits,
+      cells: new Map(),
+      ...(baseline === undefined ? {} : { baseline }),
+      ...(target === undefined ? {} : { target })
+    }
     this.rowList.push(row)
     return row
   }
 
+  private baseCell(row: Row): Cell | undefined {
+    if (row.baseline === undefined) return row.cells.get(this.baselineId)
+    const { row: key, id } = row.baseline
+    return (key === row.key ? row : this.rowList.find((r) => r.key === key))?.cells.get(id)
+  }
+
+  /** Whether the row's baseline is the report's (plain), whose own cell prints no ratio. */
+  private isBaseline(row: Row, id: string): boolean {
+    return row.baseline === undefined && id === this.baselineId
+  }
+
   ratioOf(row: Row, id: string): number | undefined {
     const cell = row.cells.get(id)
-    const base = row.cells.get(this.baselineId)
+    const base = this.baseCell(row)
     if (row.ratio === "none" || cell?.ok !== true || base?.ok !== true || base.value === 0) return undefined
     return cell.value / base.value
+  }
+
+  /** Whether a cell reaches its row's target, if the row has one and the cell a ratio. */
+  targetMet(row: Row, id: string): boolean | undefined {
+    const ratio = this.ratioOf(row, id)
+    if (row.target === undefined || ratio === undefined) return undefined
+    return row.ratio === "lower" ? ratio <= row.target : ratio >= row.target
   }
 
   markdown(): string {
@@ -81,10 +134,14 @@ export class Report {
         const absolute = cell.text ?? `${value} ${row.unit}`
         const note = cell.note === undefined ? "" : ` · ${cell.note}`
         const ratio = this.ratioOf(row, c.id)
-        if (ratio === undefined || c.id === this.baselineId) return absolute + note
+        if (ratio === undefined || this.isBaseline(row, c.id)) return absolute + note
+        const met = this.targetMet(row, c.id)
+        const target = met === undefined
+          ? ""
+          : ` · target ${row.ratio === "lower" ? "≤" : "≥"} ${fmtRatio(row.target!)}: ${met ? "met" : "**not met**"}`
         return row.ratio === "higher"
-          ? `**${fmtRatio(ratio)}** (${absolute})${note}`
-          : `${absolute} (×${fmtRatio(ratio)})${note}`
+          ? `**${fmtRatio(ratio)}** (${absolute})${note}${target}`
+          : `${absolute} (×${fmtRatio(ratio)})${note}${target}`
       })
       lines.push(`| ${row.title} | ${cells.join(" | ")} |`)
     }
@@ -103,6 +160,8 @@ export class Report {
         title: row.title,
         unit: row.unit,
         ratio: row.ratio,
+        ...(row.baseline === undefined ? {} : { baseline: row.baseline }),
+        ...(row.target === undefined ? {} : { target: row.target }),
         cells: Object.fromEntries(
           [...row.cells.entries()].map(([id, cell]) => [
             id,
@@ -110,6 +169,7 @@ export class Report {
               ? {
                 value: round(cell.value, 3),
                 ...(this.ratioOf(row, id) === undefined ? {} : { ratio: round(this.ratioOf(row, id)!, 4) }),
+                ...(this.targetMet(row, id) === undefined ? {} : { targetMet: this.targetMet(row, id) }),
                 ...(cell.note === undefined ? {} : { note: cell.note }),
                 ...(cell.detail === undefined ? {} : { detail: cell.detail })
               }

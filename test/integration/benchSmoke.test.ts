@@ -1,7 +1,8 @@
 // The benchmark harness cannot rot: every contender starts and answers one verified
-// tools/call over HTTP and stdio (bench/smoke.ts). CI installs the peers (.ci/run) and
-// fails on any skip; elsewhere a contender whose packages are absent is skipped and the
-// smoke script prints why.
+// tools/call over HTTP and stdio (bench/smoke.ts), and scenario 7's server starts once with
+// the full production stack (JWT auth, rate limit, metrics, tracing) and answers one
+// authenticated tools/call. CI installs the peers (.ci/run) and fails on any skip; elsewhere
+// a contender whose packages are absent is skipped and the smoke script prints why.
 import { execFile } from "node:child_process"
 import { describe, expect, it } from "vitest"
 import { baseEnv, nodeCommand, ROOT } from "../utils/process.js"
@@ -17,6 +18,7 @@ describe("bench smoke", () => {
     expect(code, output).toBe(0)
     expect(output).toMatch(/^smoke ours\s+http\s+ok/m)
     expect(output).toMatch(/^smoke ours\s+stdio\s+ok/m)
+    expect(output).toMatch(/^smoke ours-stack\s+http\s+ok/m)
     if (process.env.CI === "true") expect(output, "CI installs every peer: nothing may be skipped").toMatch(/, 0 skipped/)
   }, 600_000)
 })
