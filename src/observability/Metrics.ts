@@ -9,7 +9,8 @@
  * - `turbomcp_server_errors_total{error_type}` (counter)
  *
  * Every other metric made with Effect's `Metric` (counters, gauges, histograms, with labels)
- * appears in the same scrape: the exporter reads Effect's metric registry.
+ * appears in the same scrape: the exporter reads Effect's metric registry. Recording needs only
+ * `effect`; the OpenTelemetry packages are imported on the first scrape.
  *
  * @example
  * ```ts
@@ -268,7 +269,7 @@ export const PrometheusText: Effect.Effect<string, MetricsExportError, Prometheu
  * @category layers
  */
 export const layerPrometheusExporter = (options?: prometheus.ExporterOptions): Layer.Layer<Prometheus> =>
-  Layer.effect(Prometheus, prometheus.make(options)).pipe(Layer.provide(prometheus.resourceLayer(options)))
+  Layer.effect(Prometheus, prometheus.make(options))
 
 /**
  * The server's metrics and their Prometheus exporter; serve the text with the management
@@ -279,7 +280,6 @@ export const layerPrometheusExporter = (options?: prometheus.ExporterOptions): L
  */
 export const layerPrometheus = (options?: PrometheusOptions): Layer.Layer<McpMetrics | Prometheus> =>
   Layer.effect(Prometheus, Effect.flatMap(McpMetrics, (metrics) => prometheus.make(options, metrics.sample))).pipe(
-    Layer.provide(prometheus.resourceLayer(options)),
     Layer.provideMerge(layer(options))
   )
 
