@@ -2,7 +2,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as jose from "jose"
+import type * as Jose from "jose"
 import type { Principal } from "../../server/RequestMeta.js"
 import {
   type AuthError,
@@ -31,7 +31,7 @@ export type KeySource =
     readonly key?: never
   }
   | {
-    readonly jwks: jose.JSONWebKeySet
+    readonly jwks: Jose.JSONWebKeySet
     readonly jwksUrl?: never
     readonly secret?: never
     readonly key?: never
@@ -43,7 +43,7 @@ export type KeySource =
     readonly key?: never
   }
   | {
-    readonly key: jose.CryptoKey | jose.KeyObject
+    readonly key: Jose.CryptoKey | Jose.KeyObject
     readonly jwksUrl?: never
     readonly jwks?: never
     readonly secret?: never
@@ -69,9 +69,9 @@ export interface CommonOptions {
 /** @internal */
 export type Options = CommonOptions & KeySource
 
-type Verify = (token: string, options: jose.JWTVerifyOptions) => Promise<jose.JWTVerifyResult>
+type Verify = (token: string, options: Jose.JWTVerifyOptions) => Promise<Jose.JWTVerifyResult>
 
-const verifierOf = (options: KeySource): Verify => {
+const verifierOf = (jose: typeof Jose, options: KeySource): Verify => {
   if (options.jwksUrl !== undefined) {
     const jwks = jose.createRemoteJWKSet(new URL(options.jwksUrl), {
       timeoutDuration: Duration.toMillis(options.jwksTimeout ?? "5 seconds"),
@@ -93,7 +93,7 @@ const verifierOf = (options: KeySource): Verify => {
 }
 
 /** Scopes from `scope` (RFC 9068, space-separated) or `scp` (an array, or a string). */
-const scopesOf = (payload: jose.JWTPayload): ReadonlyArray<string> => {
+const scopesOf = (payload: Jose.JWTPayload): ReadonlyArray<string> => {
   const raw = payload.scope ?? payload.scp
   if (typeof raw === "string") return raw.split(" ").filter((s) => s.length > 0)
   if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === "string")
@@ -102,7 +102,7 @@ const scopesOf = (payload: jose.JWTPayload): ReadonlyArray<string> => {
 
 // What a failure of jwtVerify means for the client: its token is bad (401 invalid_token), or
 // we could not check it (503, the token may be fine).
-const failureOf = (resourceMetadata: string | undefined) => (error: unknown): AuthError => {
+const failureOf = (jose: typeof Jose, resourceMetadata: string | undefined) => (error: unknown): AuthError => {
   const invalid = (description: string) =>
     new InvalidToken({ description, ...(resourceMetadata === undefined ? {} : { resourceMetadata }) })
   if (!(error instanceof jose.errors.JOSEError)) {
@@ -112,7 +112,7 @@ const failureOf = (resourceMetadata: string | undefined) => (error: unknown): Au
     case "ERR_JWT_EXPIRED":
       return invalid("The access token expired")
     case "ERR_JWT_CLAIM_VALIDATION_FAILED":
-      return invalid(`The access token's ${(error as jose.errors.JWTClaimValidationFailed).claim} claim is not valid here`)
+      return invalid(`The access token's ${(error as Jose.errors.JWTClaimValidationFailed).claim} claim is not valid here`)
     case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
       return invalid("The access token's signature is not valid")
     case "ERR_JWKS_NO_MATCHING_KEY":
@@ -139,9 +139,12 @@ interface Entry {
   readonly denied: InsufficientScope | undefined
 }
 
+// jose is imported when an authenticator is made: an application without JWT auth never loads it.
+const importJose: Effect.Effect<typeof Jose> = Effect.promise(() => import("jose"))
+
 /** @internal */
-export const make = (options: Options) =>
-  Effect.map(Effect.clock, (clock): Service => {
+export const make = (options: Options): Effect.Effect<Service> =>
+  Effect.zipWith(importJose, Effect.clock, (jose, clock): Service => {
     const metadata = resourceMetadata({
       resource: options.resource,
       authorizationServers: options.authorizationServers ??
@@ -153,8 +156,8 @@ export const make = (options: Options) =>
     })
     const metadataUrl = metadata.url
     const required = options.requiredScopes ?? []
-    const verifyToken = verifierOf(options)
-    const toFailure = failureOf(metadataUrl)
+    const verifyToken = verifierOf(jose, options)
+    const toFailure = failureOf(jose, metadataUrl)
     const missing = new MissingToken({
       resourceMetadata: metadataUrl,
       ...(required.length === 0 ? {} : { scope: required.join(" ") })
@@ -162,7 +165,7 @@ export const make = (options: Options) =>
     // The audience is mandatory (MCP authorization, "Token Audience Binding and Validation"):
     // a token minted for another resource must not be accepted here.
     const audience = options.audience ?? options.resource
-    const verifyOptions: jose.JWTVerifyOptions = {
+    const verifyOptions: Jose.JWTVerifyOptions = {
       audience: typeof audience === "string" ? audience : [...audience],
       requiredClaims: ["exp", "sub"],
       ...(options.issuer === undefined
