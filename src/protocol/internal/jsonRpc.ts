@@ -81,9 +81,25 @@ export const decode = (text: string): Either.Either<JsonRpc.Decoded, JsonRpc.Inv
   return fromJson(json)
 }
 
+const jsonText = Symbol.for("turbomcp/JsonText")
+
+/**
+ * @internal
+ * Attaches `value`'s JSON text to it, for results served many times (list pages): the
+ * response reuses the text instead of serializing again. The property is not enumerable, so
+ * a result rebuilt from it (spread, mapped) loses it and is serialized as usual; results are
+ * values and must not be changed in place.
+ */
+export const withJsonText = <A extends object>(value: A): A =>
+  Object.defineProperty(value, jsonText, { value: JSON.stringify(value), enumerable: false })
+
 /** @internal */
-export const successText = (id: JsonRpc.RequestId, result: unknown): string =>
-  `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${JSON.stringify(result)}}`
+export const successText = (id: JsonRpc.RequestId, result: unknown): string => {
+  const text = typeof result === "object" && result !== null
+    ? (result as { readonly [jsonText]?: string })[jsonText]
+    : undefined
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${text ?? JSON.stringify(result)}}`
+}
 
 /** @internal */
 // MCP's schema makes the id optional on errors (never null), so an unknown id is left out.

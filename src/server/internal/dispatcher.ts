@@ -7,6 +7,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type * as JsonRpc from "../../protocol/JsonRpc.js"
+import { withJsonText } from "../../protocol/internal/jsonRpc.js"
 import * as McpError from "../../protocol/McpError.js"
 import * as McpSchema from "../../protocol/McpSchema.js"
 import * as Version from "../../protocol/Version.js"
@@ -16,7 +17,10 @@ import * as McpContext from "../McpContext.js"
 import type * as McpServer from "../McpServer.js"
 import type { CacheHint } from "../McpServer.js"
 import type { Outbound } from "../Outbound.js"
+import type { Prompt } from "../Prompt.js"
 import type { Registry } from "../Registry.js"
+import type { Resource, Template } from "../Resource.js"
+import type { Tool } from "../Tool.js"
 import type { RequestMeta } from "../RequestMeta.js"
 import * as shape from "./shape.js"
 import * as Tasks from "./tasks.js"
@@ -133,18 +137,7 @@ const requireSession = (env: Env): Effect.Effect<ClientSession, McpError.Invalid
     ? Effect.fail(new McpError.InvalidRequest({ message: "This method needs a session (legacy revisions only)" }))
     : Effect.succeed(env.session)
 
-const page = <A>(
-  p: { readonly items: ReadonlyArray<A>; readonly nextCursor: string | undefined } | undefined,
-  key: string,
-  item: (a: A) => unknown
-) =>
-  p === undefined
-    ? Effect.fail(new McpError.InvalidParams({ message: "Invalid cursor" }))
-    : Effect.succeed(
-      p.nextCursor === undefined
-        ? { [key]: p.items.map(item) }
-        : { [key]: p.items.map(item), nextCursor: p.nextCursor }
-    )
+type ListItems = { tools: Tool; resources: Resource; templates: Template; prompts: Prompt }
 
 /** @internal */
 export const make = (options: ServerOptions, registry: Registry["Type"]) => {
@@ -325,29 +318,52 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
       return {}
     })
 
+  // A list page is the same for every client of a revision until the registry changes: each is
+  // built and serialized once, and its JSON text rides along to the response.
+  const pages = new Map<string, { readonly stamp: number; readonly result: object }>()
+  const listPage = <K extends "tools" | "resources" | "templates" | "prompts">(
+    kind: K,
+    key: string,
+    params: Record<string, unknown> | undefined,
+    version: Version.ProtocolVersion,
+    item: (a: ListItems[K]) => unknown
+  ) =>
+    Effect.flatMap(decodePaginated(`${kind === "templates" ? "resources/templates" : kind}/list`, params), ({ cursor }) => {
+      const stamp = registry.version(kind === "templates" ? "resources" : kind)
+      const cacheKey = `${kind}\u0000${version}\u0000${cursor ?? ""}`
+      const hit = pages.get(cacheKey)
+      if (hit !== undefined && hit.stamp === stamp) return Effect.succeed(hit.result)
+      const p = registry.page(kind, cursor)
+      if (p === undefined) return Effect.fail(new McpError.InvalidParams({ message: "Invalid cursor" }))
+      const items = p.items.map(item)
+      const result = withJsonText(p.nextCursor === undefined ? { [key]: items } : { [key]: items, nextCursor: p.nextCursor })
+      // Cursors come from clients: keep the cache bounded.
+      if (pages.size >= 1_000) pages.clear()
+      pages.set(cacheKey, { stamp, result })
+      return Effect.succeed(result)
+    })
+
   const table: Record<string, Handler> = {
     initialize,
     ping: () => Effect.succeed({}),
     "tools/list": (params, env) =>
-      Effect.flatMap(decodePaginated("tools/list", params), ({ cursor }) =>
-        page(registry.page("tools", cursor), "tools", (t) => shape.tool(t, env.meta.protocolVersion))),
+      listPage("tools", "tools", params, env.meta.protocolVersion, (t) => shape.tool(t, env.meta.protocolVersion)),
     "tools/call": callTool,
     "resources/list": (params, env) =>
-      Effect.flatMap(decodePaginated("resources/list", params), ({ cursor }) =>
-        page(registry.page("resources", cursor), "resources", (r) => shape.resource(r, env.meta.protocolVersion))),
+      listPage("resources", "resources", params, env.meta.protocolVersion, (r) => shape.resource(r, env.meta.protocolVersion)),
     "resources/templates/list": (params, env) =>
-      Effect.flatMap(decodePaginated("resources/templates/list", params), ({ cursor }) =>
-        page(
-          registry.page("templates", cursor),
-          "resourceTemplates",
-          (t) => shape.template(t, env.meta.protocolVersion)
-        )),
+      listPage(
+        "templates",
+        "resourceTemplates",
+        params,
+        env.meta.protocolVersion,
+        (t) => shape.template(t, env.meta.protocolVersion)
+      ),
     "resources/read": readResource,
     "resources/subscribe": subscription(true),
     "resources/unsubscribe": subscription(false),
     "prompts/list": (params, env) =>
-      Effect.flatMap(decodePaginated("prompts/list", params), ({ cursor }) =>
-        page(registry.page("prompts", cursor), "prompts", (p) => shape.prompt(p, env.meta.protocolVersion))),
+      listPage("prompts", "prompts", params, env.meta.protocolVersion, (p) => shape.prompt(p, env.meta.protocolVersion)),
     "prompts/get": getPrompt,
     "completion/complete": complete,
     "logging/setLevel": setLevel
