@@ -1,18 +1,9 @@
 /** @internal */
-import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
-import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
-import * as OtlpTracer from "@effect/opentelemetry/OtlpTracer"
 import * as OtelTracer from "@effect/opentelemetry/Tracer"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Headers from "@effect/platform/Headers"
 import * as OtelApi from "@opentelemetry/api"
 import { W3CTraceContextPropagator } from "@opentelemetry/core"
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  type SpanExporter,
-  SimpleSpanProcessor
-} from "@opentelemetry/sdk-trace-base"
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
@@ -96,28 +87,45 @@ const unredactHeaders = (headers: OtlpOptions["headers"]): Headers.Input | undef
       Object.entries(headers).map(([k, v]) => [k, Redacted.isRedacted(v) ? Redacted.value(v) : v] as const)
     )
 
+// The trace SDK and the OTLP exporter are imported when the layer is built: an application that
+// imports the package without exporting traces never loads them.
 /** @internal */
 export const layer = (options: Options): Layer.Layer<never> => {
   const exporter = options.exporter
   if (exporter === "none") return Layer.empty
   if (exporter === "otlp") {
     const headers = unredactHeaders(options.otlp?.headers)
-    return OtlpTracer.layer({
-      url: options.otlp?.url ?? defaultOtlpUrl,
-      resource: resourceOf(options),
-      ...(headers === undefined ? {} : { headers }),
-      ...(options.otlp?.exportInterval === undefined ? {} : { exportInterval: options.otlp.exportInterval }),
-      ...(options.shutdownTimeout === undefined ? {} : { shutdownTimeout: options.shutdownTimeout })
-    }).pipe(Layer.provide(OtlpSerialization.layerJson), Layer.provide(FetchHttpClient.layer))
+    const sdk = Effect.promise(() =>
+      Promise.all([
+        import("@effect/opentelemetry/OtlpTracer"),
+        import("@effect/opentelemetry/OtlpSerialization"),
+        import("@effect/platform/FetchHttpClient")
+      ])
+    )
+    return Layer.unwrapEffect(Effect.map(sdk, ([OtlpTracer, OtlpSerialization, FetchHttpClient]) =>
+      OtlpTracer.layer({
+        url: options.otlp?.url ?? defaultOtlpUrl,
+        resource: resourceOf(options),
+        ...(headers === undefined ? {} : { headers }),
+        ...(options.otlp?.exportInterval === undefined ? {} : { exportInterval: options.otlp.exportInterval }),
+        ...(options.shutdownTimeout === undefined ? {} : { shutdownTimeout: options.shutdownTimeout })
+      }).pipe(Layer.provide(OtlpSerialization.layerJson), Layer.provide(FetchHttpClient.layer))))
   }
-  const spanExporter = exporter === "console" ? new ConsoleSpanExporter() : exporter
   // the console exporter writes as each span ends; others batch unless told otherwise
   const simple = options.spanProcessor === "simple" || (options.spanProcessor === undefined && exporter === "console")
-  return Layer.discard(NodeSdk.layer(() => ({
-    resource: resourceOf(options),
-    spanProcessor: simple ? new SimpleSpanProcessor(spanExporter) : new BatchSpanProcessor(spanExporter),
-    ...(options.shutdownTimeout === undefined ? {} : { shutdownTimeout: options.shutdownTimeout })
-  })))
+  const sdk = Effect.promise(() =>
+    Promise.all([import("@effect/opentelemetry/NodeSdk"), import("@opentelemetry/sdk-trace-base")])
+  )
+  return Layer.unwrapEffect(Effect.map(sdk, ([NodeSdk, TraceBase]) => {
+    const spanExporter = exporter === "console" ? new TraceBase.ConsoleSpanExporter() : exporter
+    return Layer.discard(NodeSdk.layer(() => ({
+      resource: resourceOf(options),
+      spanProcessor: simple
+        ? new TraceBase.SimpleSpanProcessor(spanExporter)
+        : new TraceBase.BatchSpanProcessor(spanExporter),
+      ...(options.shutdownTimeout === undefined ? {} : { shutdownTimeout: options.shutdownTimeout })
+    })))
+  }))
 }
 
 // -----------------------------------------------------------------------------
