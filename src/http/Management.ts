@@ -109,7 +109,8 @@ export const router: <R = never>(options?: Options<R>) => HttpRouter.HttpRouter<
 
 /**
  * Turns any `HttpApp` into a node:http listener running on the runtime of the calling fiber
- * (`NodeHttpServer.makeHandler`): build it once, in a layer, and call it per request.
+ * (`NodeHttpServer.makeHandler`): build it once, in a layer, and call it per request. The first
+ * request imports `@effect/platform-node/NodeHttpServer`, so that start-up does without it.
  *
  * @since 0.1.0
  * @category conversions

@@ -6,13 +6,13 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
@@ -194,11 +194,36 @@ export const router = <R = never>(options?: Options<R>): HttpRouter.HttpRouter<n
 
 const tracerOff = () => true
 
+// `@effect/platform-node/NodeHttpServer` (which brings undici and ws) is imported by the first
+// request, not at start-up: a server is ready to serve MCP without it, and one never asked for a
+// management route never loads it. The runtime is the one the handler was made in, as with
+// `NodeHttpServer.makeHandler` itself.
 /** @internal */
 export const toNodeHandler = <E, R>(
   app: HttpApp.Default<E, R>
 ): Effect.Effect<NodeHandler, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
-  NodeHttpServer.makeHandler(app)
+  Effect.map(Effect.runtime<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>>(), (runtime) => {
+    let handler: NodeHandler | undefined
+    let loading: Promise<NodeHandler> | undefined
+    const load = () =>
+      import("@effect/platform-node/NodeHttpServer").then((NodeHttpServer) =>
+        handler = Runtime.runSync(runtime, NodeHttpServer.makeHandler(app))
+      )
+    return (request, response) => {
+      if (handler !== undefined) return handler(request, response)
+      loading ??= load()
+      loading.then(
+        (handle) => {
+          if (!response.destroyed) handle(request, response)
+        },
+        (cause) => {
+          Runtime.runFork(runtime, Effect.logError("The management handler could not be loaded", cause))
+          if (!response.headersSent) response.writeHead(500)
+          response.end()
+        }
+      )
+    }
+  })
 
 /** @internal */
 export const matcher = (paths: Paths) => {
@@ -237,8 +262,12 @@ export const layer = <R = never>(
   options: ServeOptions<R>
 ): Layer.Layer<never, ServeError, Health.Health | Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
   layerServe(options).pipe(
-    Layer.provide(NodeHttpServer.layer(() => Http.createServer(), {
-      port: options.port,
-      ...(options.host === undefined ? {} : { host: options.host })
-    }))
+    Layer.provide(Layer.unwrapEffect(Effect.map(
+      Effect.promise(() => import("@effect/platform-node/NodeHttpServer")),
+      (NodeHttpServer) =>
+        NodeHttpServer.layer(() => Http.createServer(), {
+          port: options.port,
+          ...(options.host === undefined ? {} : { host: options.host })
+        })
+    )))
   )
