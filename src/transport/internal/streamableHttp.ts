@@ -14,7 +14,7 @@ import * as Version from "../../protocol/Version.js"
 import type { ClientSession } from "../../server/ClientSession.js"
 import type * as McpServer from "../../server/McpServer.js"
 import type { Outbound } from "../../server/Outbound.js"
-import type { Principal } from "../../server/RequestMeta.js"
+import type { Principal, RequestMeta } from "../../server/RequestMeta.js"
 import type { EventStore } from "../EventStore.js"
 import type { Exchange, SseSink } from "./exchange.js"
 import * as InFlight from "./inFlight.js"
@@ -58,6 +58,8 @@ interface HttpSession {
 }
 
 const JSON_HEADERS = { "content-type": "application/json" }
+const NO_HEADERS: Record<string, string> = {}
+const NO_EXTRAS: McpServer.RequestExtras = {}
 const SSE_HEADERS = {
   "content-type": "text/event-stream",
   "cache-control": "no-cache, no-transform",
@@ -77,6 +79,7 @@ const asReply = (text: string): McpServer.Reply => ({ text, errorCode: undefined
 const traceExtras = (ex: Exchange): McpServer.RequestExtras => {
   const traceparent = ex.header("traceparent")
   const tracestate = ex.header("tracestate")
+  if (traceparent === undefined && tracestate === undefined) return NO_EXTRAS
   return {
     ...(traceparent === undefined ? {} : { traceparent }),
     ...(tracestate === undefined ? {} : { tracestate })
@@ -284,7 +287,11 @@ export const make = (options: {
         if (retryAfter !== undefined) {
           return ex.respond(429, { ...JSON_HEADERS, ...headers, "retry-after": retryAfter }, reply.text)
         }
-        return ex.respond(statusOf(reply.errorCode), { ...JSON_HEADERS, ...headers }, reply.text)
+        return ex.respond(
+          statusOf(reply.errorCode),
+          headers === NO_HEADERS ? JSON_HEADERS : { ...JSON_HEADERS, ...headers },
+          reply.text
+        )
       }
       emit(stream, reply.text)
       if (session !== undefined) finishStream(session, stream)
@@ -351,7 +358,7 @@ export const make = (options: {
         single,
         (outbound) => server.startLegacy(runtime, session.client, single, outbound, extrasOf(ex)),
         session,
-        {}
+        NO_HEADERS
       )
     })
   }
@@ -368,7 +375,7 @@ export const make = (options: {
       message,
       (outbound) => server.startModern(runtime, message, outbound, extrasOf(ex)),
       undefined,
-      {},
+      NO_HEADERS,
       ModernHttp.statusOf
     )
   }
@@ -427,22 +434,35 @@ export const make = (options: {
     }
     const message = decoded.message
     if (message._tag !== "Request") return ex.respond(202, {})
-    serveRequest(ex, message, (outbound) =>
-      server.start(runtime, message, {
-        meta: {
-          protocolVersion: version,
-          clientCapabilities: {},
-          clientInfo: undefined,
-          logLevel: undefined,
-          progressToken: undefined,
-          traceparent: ex.header("traceparent"),
-          tracestate: ex.header("tracestate"),
-          principal: gate === undefined ? undefined : principals.get(ex),
-          sessionId: undefined
-        },
-        outbound,
-        session: undefined
-      }), undefined, {})
+    const traceparent = ex.header("traceparent")
+    const tracestate = ex.header("tracestate")
+    const principal = gate === undefined ? undefined : principals.get(ex)
+    // Most stateless requests carry no trace context and no principal: their metadata is one
+    // value per revision.
+    const meta = traceparent === undefined && tracestate === undefined && principal === undefined
+      ? statelessMeta(version)
+      : { ...statelessMeta(version), traceparent, tracestate, principal }
+    serveRequest(ex, message, (outbound) => server.start(runtime, message, { meta, outbound, session: undefined }), undefined, NO_HEADERS)
+  }
+
+  const statelessMetas = new Map<Version.ProtocolVersion, RequestMeta>()
+  const statelessMeta = (version: Version.ProtocolVersion): RequestMeta => {
+    let meta = statelessMetas.get(version)
+    if (meta === undefined) {
+      meta = {
+        protocolVersion: version,
+        clientCapabilities: {},
+        clientInfo: undefined,
+        logLevel: undefined,
+        progressToken: undefined,
+        traceparent: undefined,
+        tracestate: undefined,
+        principal: undefined,
+        sessionId: undefined
+      }
+      statelessMetas.set(version, meta)
+    }
+    return meta
   }
 
   const serveBatch = (
