@@ -84,7 +84,10 @@ export const defaultKey: (ctx: McpContext["Type"]) => string = internal.defaultK
 export const middleware: (limiter: RateLimiter.RateLimiter, options: Options) => Middleware = internal.middleware
 
 /**
- * Registers the rate limit middleware with counters in memory (per process).
+ * Registers the rate limit middleware with counters in memory (per process). They count as
+ * `RateLimiter.layerStoreMemory` does, and the middleware reads them synchronously: a request
+ * costs one Effect step, not a `RateLimiter.consume`. The `layer`s of one application share
+ * their counters.
  *
  * @since 0.1.0
  * @category layers

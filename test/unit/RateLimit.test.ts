@@ -1,8 +1,10 @@
 // RateLimit.layer: the middleware over @effect/experimental's RateLimiter, driven in process
 // with TestClock windows.
+import * as RateLimiter from "@effect/experimental/RateLimiter"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Schema, TestClock } from "effect"
-import { McpError, McpServer, RateLimit, Tool } from "turbomcp-server"
+import { Duration, Effect, Layer, Schema, TestClock } from "effect"
+import { McpContext, McpError, McpServer, RateLimit, Tool } from "turbomcp-server"
+import * as internal from "../../src/ratelimit/internal/rateLimit.js"
 import { makeClient, serverLayer, type Wire } from "../utils/harness.js"
 
 const Echo = Tool.make("echo", { description: "Echo", parameters: { text: Schema.String } }).handle(({ text }) =>
@@ -122,4 +124,117 @@ describe("McpError.RateLimitExceeded", () => {
       })
     }
   })
+})
+
+// RateLimit.layer decides in one synchronous step over counters of its own. They must answer
+// what RateLimiter.consume over @effect/experimental's memory store answers, call for call.
+describe("RateLimit.layer's memory store", () => {
+  const outbound: Parameters<typeof McpContext.make>[0]["outbound"] = {
+    notify: () => Effect.void,
+    request: () => Effect.succeed({}),
+    closeStream: Effect.void
+  }
+  const contextFor = (session: string, method: string) =>
+    McpContext.make({
+      requestId: 1,
+      method,
+      params: undefined,
+      outbound,
+      meta: {
+        protocolVersion: "2025-11-25",
+        clientCapabilities: {},
+        clientInfo: undefined,
+        logLevel: undefined,
+        progressToken: undefined,
+        traceparent: undefined,
+        tracestate: undefined,
+        principal: undefined,
+        sessionId: session
+      }
+    })
+
+  /** `"ok"`, or the retryAfterMs of the refusal. */
+  const answer = (effect: Effect.Effect<unknown, unknown>) =>
+    Effect.map(Effect.either(effect), (either) => {
+      if (either._tag === "Right") return "ok"
+      const error = either.left
+      if (error instanceof McpError.RateLimitExceeded) return error.retryAfterMs
+      if (error instanceof RateLimiter.RateLimitExceeded) return Math.ceil(Duration.toMillis(error.retryAfter))
+      return `unexpected ${String(error)}`
+    })
+
+  /** A deterministic pseudo-random sequence (LCG) in [0, 1). */
+  const random = (seed: number) => () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648
+
+  const configs: ReadonlyArray<RateLimit.Options> = [
+    { limit: 3, window: "1 minute" },
+    { limit: 7, window: "1 second" }, // window / limit is not a whole number of milliseconds
+    { limit: 1, window: "10 millis" },
+    { limit: 5, window: Duration.nanos(1_234_567n) } // a window in nanoseconds
+  ]
+
+  for (const algorithm of ["fixed-window", "token-bucket"] as const) {
+    for (const config of configs) {
+      const options: RateLimit.Options = { ...config, algorithm }
+      it.effect(`${algorithm}, ${config.limit} per ${Duration.format(Duration.decode(config.window))}`, () =>
+        Effect.gen(function*() {
+          // The reference: RateLimiter over @effect/experimental's memory store.
+          const reference = yield* Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory)
+          // RateLimiter over our store, the middleware over a RateLimiter (the path of other
+          // stores), and the middleware over our counters (RateLimit.layer's path).
+          const overOurStore = yield* Effect.provide(RateLimiter.make, internal.layerStoreMemory)
+          const generic = internal.middleware(yield* Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory), options)
+          const fast = internal.middlewareMemory(new internal.MemoryCounters(), options)
+          const next = random(config.limit * 7919 + (algorithm === "fixed-window" ? 1 : 2))
+          const windowMillis = Duration.toMillis(Duration.decode(config.window))
+          let refusals = 0
+          let lastRetry = 0
+          for (let step = 0; step < 300; step++) {
+            const r = next()
+            // Mostly bursts; sometimes exactly the last retryAfterMs (the edge of a window), a
+            // part of the window or more than a window, in whole milliseconds or not.
+            const advance = r < 0.5
+              ? 0
+              : r < 0.65
+              ? lastRetry
+              : (next() < 0.5 ? Math.round : (x: number) => x)(
+                r < 0.9 ? next() * windowMillis / config.limit * 2 : next() * windowMillis * 1.5
+              )
+            if (advance > 0) yield* TestClock.adjust(Duration.millis(advance))
+            const session = ["a", "b", "c"][Math.floor(next() * 3)]!
+            // Unlimited methods pass and take nothing.
+            const unlimited = yield* answer(Effect.provideService(fast(Effect.void), McpContext.McpContext, contextFor(session, "tools/list")))
+            assert.strictEqual(unlimited, "ok")
+            const consume = { algorithm, onExceeded: "fail", window: config.window, limit: config.limit, key: `session:${session}` } as const
+            const expected = yield* Effect.either(reference.consume(consume))
+            const ours = yield* Effect.either(overOurStore.consume(consume))
+            assert.deepStrictEqual(ours, expected, `step ${step}`)
+            const ctx = contextFor(session, "tools/call")
+            const want = yield* answer(expected)
+            assert.strictEqual(yield* answer(Effect.provideService(generic(Effect.void), McpContext.McpContext, ctx)), want, `step ${step}`)
+            assert.strictEqual(yield* answer(Effect.provideService(fast(Effect.void), McpContext.McpContext, ctx)), want, `step ${step}`)
+            if (typeof want === "number") {
+              refusals++
+              lastRetry = want
+            }
+          }
+          // The sequence does exercise both answers.
+          assert.isAbove(refusals, 0)
+          assert.isBelow(refusals, 300)
+        }))
+    }
+  }
+
+  it.scoped("RateLimit.layer shares its counters with every RateLimit.layer of the application", () =>
+    Effect.gen(function*() {
+      const client = yield* makeClient()
+      yield* client.initialize()
+      // Each request takes a token in each layer, from the one count of key "k".
+      assert.isDefined((yield* client.request("tools/list")).result)
+      assert.isTrue(isRateLimited(yield* client.request("tools/list")))
+    }).pipe(Effect.provide(serverLayer(Layer.mergeAll(
+      McpServer.tools(Echo),
+      RateLimit.layer({ limit: 2, window: "1 minute", methods: ["tools/list"], key: () => "k" }),
+      RateLimit.layer({ limit: 2, window: "1 minute", methods: ["tools/list"], key: () => "k" })
+    )))))
 })
