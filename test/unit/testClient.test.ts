@@ -15,7 +15,24 @@ const Greet = Tool.make("greet", {
   })
 )
 
-const ServerLive = McpServer.tools(Greet).pipe(
+// Catches every typed failure of its elicitations: the round must still end with input_required.
+const Careful = Tool.make("careful", {
+  description: "Asks two questions at once and falls back on any failure",
+  parameters: {}
+}).handle(() =>
+  Effect.gen(function*() {
+    const ctx = yield* McpServer.Context
+    const ask = (key: string) =>
+      ctx.elicit(key, Schema.Struct({ name: Schema.String }), { key }).pipe(
+        Effect.map((answer) => answer.action === "accept" ? answer.content.name : "declined"),
+        Effect.catchAll(() => Effect.succeed("fallback"))
+      )
+    const [first, second] = yield* Effect.all([ask("first"), ask("second")], { concurrency: "unbounded" })
+    return `${first} & ${second}`
+  })
+)
+
+const ServerLive = McpServer.tools(Greet, Careful).pipe(
   Layer.provideMerge(McpServer.layer({ name: "test", version: "1.0.0" }))
 )
 
@@ -48,5 +65,16 @@ describe("TestClient", () => {
       const error = yield* Effect.flip(client.modern("tools/call", { name: "greet", arguments: {} }))
       assert.strictEqual(error.code, -32021)
       assert.deepStrictEqual(error.data, { requiredCapabilities: { elicitation: {} } })
+    }).pipe(Effect.provide(ServerLive)))
+
+  it.scoped("an MRTR round ends with every pending input request, even when the handler catches failures", () =>
+    Effect.gen(function*() {
+      const client = yield* TestClient.make({ onElicit })
+      const round = yield* client.modernOnce("tools/call", { name: "careful", arguments: {} })
+      assert.strictEqual(round.resultType, "input_required")
+      assert.deepStrictEqual(Object.keys(round.inputRequests).sort(), ["first", "second"])
+      assert.isString(round.requestState)
+      const done = yield* client.modern("tools/call", { name: "careful", arguments: {} })
+      assert.deepStrictEqual(done.content, [{ type: "text", text: "Ada & Ada" }])
     }).pipe(Effect.provide(ServerLive)))
 })

@@ -1,5 +1,6 @@
 /** @internal */
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
@@ -48,6 +49,17 @@ export interface Prepared {
   /** The observers' exit callbacks. */
   readonly observed: ReadonlyArray<(exit: Exit.Exit<unknown, unknown>) => void>
 }
+
+/**
+ * @internal
+ * The defect that ends an MRTR round (the server's `withInputs`): passed through untouched
+ * by the tool-failure handling below.
+ */
+export const inputNeeded: unknown = { _tag: "turbomcp/InputNeeded" }
+
+/** @internal */
+export const needsInput = (cause: Cause.Cause<unknown>): boolean =>
+  Chunk.some(Cause.defects(cause), (defect) => defect === inputNeeded)
 
 /** @internal */
 export const notifyObservers = (prepared: Prepared, exit: Exit.Exit<unknown, unknown>) => {
@@ -191,7 +203,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
   // raised through the context (a missing client capability, a malformed client answer) stay
   // protocol errors; interruption stays interruption.
   const toolFailure = (name: string) => (cause: Cause.Cause<unknown>): Effect.Effect<McpSchema.CallToolResult, McpError.McpError> => {
-    if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+    if (Cause.isInterruptedOnly(cause) || needsInput(cause)) return Effect.failCause(cause as Cause.Cause<never>)
     const failure = Cause.failureOption(cause)
     if (failure._tag === "Some" && isMcpError(failure.value)) return Effect.fail(failure.value)
     return Effect.as(

@@ -323,52 +323,56 @@ export const make = (options: McpServer.Options) =>
 
     // Runs a request whose handler may ask the client for input: answers come from the
     // retry's `inputResponses` and the verified `requestState`; a handler that needs an
-    // answer it lacks ends the round with an InputRequiredResult.
+    // answer it lacks ends the round with an InputRequiredResult. The request that lacks one
+    // lets the handler's other branches register theirs (a few yields), then dies with
+    // `inputNeeded`: a private defect, so typed error handlers in user code (catchAll, either)
+    // cannot swallow it. A handler that asks for nothing runs as any other request.
     const withInputs = (
       request: JsonRpc.Request,
       meta: RequestMeta.RequestMeta,
       outbound: Outbound,
       // How the handler runs with the round's outbound; the tasks runner supplies its own.
-      run: (outbound: Outbound) => Effect.Effect<unknown, McpError.McpError> = (o) =>
-        dispatcher.dispatch(request, { meta, outbound: o, session: undefined })
-    ) =>
-      Effect.gen(function*() {
-        const params = request.params ?? {}
-        const binding = RequestState.bindingOf(request.method, params)
-        let answers: Record<string, unknown> = {}
-        if (params.requestState !== undefined) {
-          answers = { ...(yield* RequestState.verify(stateKey, params.requestState, binding)) }
-        }
-        if (isObject(params.inputResponses)) answers = { ...answers, ...params.inputResponses }
-        const pending = new Map<string, { readonly method: string; readonly params: unknown }>()
-        const needed = yield* Deferred.make<void>()
-        const inputOutbound: Outbound = {
-          ...outbound,
-          request: (method, p, key) =>
-            Effect.suspend(() => {
-              const k = key ?? method
-              if (Object.hasOwn(answers, k) && answers[k] !== null && answers[k] !== undefined) {
-                return Effect.succeed(answers[k])
-              }
-              pending.set(k, { method, params: p })
-              return Effect.zipRight(Deferred.succeed(needed, undefined), Effect.never)
+      run: ((outbound: Outbound) => Effect.Effect<unknown, McpError.McpError>) | undefined
+    ): Dispatcher.Prepared => {
+      const params = request.params ?? {}
+      // The digest of the arguments is computed only when a round needs it (verify or sign).
+      let binding: RequestState.Binding | undefined
+      const bindingNow = () => binding ??= RequestState.bindingOf(request.method, params)
+      let answers: Record<string, unknown> = {}
+      if (params.requestState !== undefined) {
+        const verified = RequestState.verify(stateKey, params.requestState, bindingNow())
+        if (Either.isLeft(verified)) return Dispatcher.unprepared(Effect.fail(verified.left))
+        answers = { ...verified.right }
+      }
+      if (isObject(params.inputResponses)) answers = { ...answers, ...params.inputResponses }
+      const pending = new Map<string, { readonly method: string; readonly params: unknown }>()
+      const inputOutbound: Outbound = {
+        ...outbound,
+        request: (method, p, key) =>
+          Effect.suspend(() => {
+            const k = key ?? method
+            if (Object.hasOwn(answers, k) && answers[k] !== null && answers[k] !== undefined) {
+              return Effect.succeed(answers[k])
+            }
+            pending.set(k, { method, params: p })
+            return Effect.zipRight(Effect.repeatN(Effect.yieldNow(), 8), Effect.die(Dispatcher.inputNeeded))
+          })
+      }
+      const round = run === undefined
+        ? dispatcher.prepare(request, { meta, outbound: inputOutbound, session: undefined })
+        : Dispatcher.unprepared(run(inputOutbound))
+      return {
+        ...round,
+        effect: Effect.catchAllCause(round.effect, (cause) =>
+          pending.size > 0 && Dispatcher.needsInput(cause)
+            ? Effect.succeed({
+              resultType: "input_required",
+              inputRequests: Object.fromEntries(pending),
+              requestState: RequestState.sign(stateKey, bindingNow(), answers, options.requestStateTtl ?? 600_000)
             })
-        }
-        const outcome = yield* Effect.raceFirst(
-          Effect.map(run(inputOutbound), (result) => ({ _tag: "Complete" as const, result })),
-          // Let concurrent branches of the handler register their requests before ending the round.
-          Deferred.await(needed).pipe(
-            Effect.zipRight(Effect.repeatN(Effect.yieldNow(), 8)),
-            Effect.as({ _tag: "InputRequired" as const, result: undefined })
-          )
-        )
-        if (outcome._tag === "Complete") return outcome.result
-        return {
-          resultType: "input_required",
-          inputRequests: Object.fromEntries(pending),
-          requestState: RequestState.sign(stateKey, binding, answers, options.requestStateTtl ?? 600_000)
-        }
-      })
+            : Effect.failCause(cause))
+      }
+    }
 
     const shapeModern = (method: string, result: unknown, serverInfo: Record<string, unknown>): unknown => {
       if (!isObject(result)) return result
@@ -407,7 +411,7 @@ export const make = (options: McpServer.Options) =>
       else if (method === "subscriptions/listen") prepared = Dispatcher.unprepared(listen(request, meta, outbound))
       else if (Tasks.methods.has(method)) prepared = Dispatcher.unprepared(tasks.handle(method, request.params, meta))
       else if (mayRequireInput.has(method)) {
-        prepared = Dispatcher.unprepared(withInputs(request, meta, outbound, tasks.dispatchFor(request, meta)))
+        prepared = withInputs(request, meta, outbound, tasks.dispatchFor(request, meta))
       } else prepared = dispatcher.prepare(request, { meta, outbound, session: undefined })
       return { request, version: protocolVersion, prepared, shape: (result) => shapeModern(method, result, serverInfo) }
     }
