@@ -1,5 +1,7 @@
-import { NodeRuntime } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+// One module per import (the package indexes load every module of the package): start-up time.
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { Health, Http, Lifecycle, Management, McpServer, Metrics, Tracing } from "turbomcp-server"
 import { DemoLive, ServerLive } from "./server.js"
 

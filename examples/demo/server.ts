@@ -2,7 +2,10 @@
  * The demo server: what `npm start` (HTTP) and `npm run start:stdio` serve. Written
  * with the public API only. Tests and benchmarks rely on these names.
  */
-import { Effect, Layer, Schema } from "effect"
+// One module per import (not the `effect` index, which loads every module): start-up time.
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { Completion, McpServer, Prompt, Registry, Resource, Tool } from "turbomcp-server"
 
 export const Echo = Tool.make("echo", {
