@@ -361,9 +361,13 @@ export interface MiddlewareOptions extends mcpMiddleware.TracingMiddlewareOption
 export const middleware: (options?: MiddlewareOptions) => Middleware = mcpMiddleware.tracingMiddleware
 
 /**
- * Registers {@link middleware} with the server. Register it first, so that it runs outermost
- * (see `Metrics.layerMcp` for the order), and provide {@link layer} beneath the transport so
- * the request fibers export through it.
+ * A request span for every request, as {@link middleware} makes it, registered as an observer
+ * (`Middleware.Observer`): the span starts as the request starts, the request's fiber starts
+ * with it as its parent span, and it ends with the request, with no Effect steps added per
+ * request, so it encloses all middleware. It uses the tracer and clock of where the layer is
+ * built: provide {@link layer} beneath it, as below. {@link middleware} is the same span as a
+ * middleware, for a place among your own (it also links an ambient span, which request
+ * fibers do not have).
  *
  * @example
  * ```ts

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import { McpContext } from "./McpContext.js"
@@ -19,18 +20,33 @@ export interface Middleware<R = never> {
 
 /**
  * Watches requests without wrapping them: called synchronously as a request starts, with its
- * context, and the function it returns is called once with the handler's exit (success,
+ * context, and the `Observation` it returns is told once of the handler's exit (success,
  * failure or interruption). It runs outside the request's fiber and adds no Effect steps,
- * so it is the cheap choice for bookkeeping such as metrics; use a `Middleware` to change
- * what a request does. Register it with `Registry.addObserver`. Unknown methods are not
- * observed.
+ * so it is the cheap choice for bookkeeping such as metrics and request spans; use a
+ * `Middleware` to change what a request does. Register it with `Registry.addObserver`.
+ * Unknown methods are not observed.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Observer {
-  (ctx: McpContext["Type"]): (exit: Exit.Exit<unknown, unknown>) => void
+  (ctx: McpContext["Type"]): Observation
 }
+
+/**
+ * What an `Observer` returns for one request: the function told of its exit, or that and
+ * services the request's fiber starts with (e.g. the request span as `Tracer.ParentSpan`,
+ * so spans the handler makes are its children).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Observation =
+  | ((exit: Exit.Exit<unknown, unknown>) => void)
+  | {
+    readonly done: (exit: Exit.Exit<unknown, unknown>) => void
+    readonly context: Context.Context<never>
+  }
 
 /**
  * An identity that helps inference when writing a middleware.
@@ -69,8 +85,14 @@ export const logging: Middleware = (handler) =>
  * @since 0.1.0
  * @category constructors
  */
-export const fromObserver = (observer: Observer): Middleware => (handler) =>
+export const fromObserver = (observer: Observer): Middleware => <A, E, R1>(handler: Effect.Effect<A, E, R1>) =>
   Effect.flatMap(McpContext, (ctx) => {
-    const done = observer(ctx)
-    return Effect.onExit(handler, (exit) => Effect.sync(() => done(exit)))
+    const observation = observer(ctx)
+    if (typeof observation === "function") {
+      return Effect.onExit(handler, (exit) => Effect.sync(() => observation(exit)))
+    }
+    return Effect.onExit(
+      Effect.mapInputContext(handler, (current: Context.Context<R1>) => Context.merge(current, observation.context)),
+      (exit) => Effect.sync(() => observation.done(exit))
+    )
   })

@@ -3,9 +3,11 @@ import * as Cause from "effect/Cause"
 import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
+import * as Tracer from "effect/Tracer"
 import * as McpError from "../../protocol/McpError.js"
 import type * as Version from "../../protocol/Version.js"
 import { McpContext } from "../../server/McpContext.js"
@@ -140,6 +142,74 @@ export const tracingMiddleware = (options: TracingMiddlewareOptions = {}): Middl
     )
   })
 
-/** @internal */
-export const layerTracing = (options?: TracingMiddlewareOptions): Layer.Layer<never, never, Registry> =>
-  Layer.effectDiscard(Effect.flatMap(Registry, (registry) => registry.addMiddleware(tracingMiddleware(options))))
+/**
+ * @internal
+ * The request span as an observer: started as the request starts, outside its fiber, with the
+ * tracer and clock the layer was built with; the fiber starts with it as `Tracer.ParentSpan`
+ * (the handler's spans are its children) and it ends with the request's exit. Same name,
+ * attributes and parent as `tracingMiddleware`, without its Effect steps per request.
+ */
+export const tracingObserver = (
+  options: TracingMiddlewareOptions,
+  tracer: Tracer.Tracer,
+  clock: Clock.Clock
+): Observer =>
+(ctx) => {
+  const { method, params } = ctx
+  const version = ctx.meta.protocolVersion
+  const metaParent = RequestMeta.metaString(params, "traceparent")
+  const traceparent = metaParent ?? ctx.meta.traceparent
+  const tracestate = metaParent !== undefined ? RequestMeta.metaString(params, "tracestate") : ctx.meta.tracestate
+  const name = stringParam(params, "name")
+  const spanOptions: tracing.RequestSpanOptions = {
+    method,
+    requestId: ctx.requestId,
+    tool: method === "tools/call" ? name : undefined,
+    prompt: method === "prompts/get" ? name : undefined,
+    resourceUri: method.startsWith("resources/") ? stringParam(params, "uri") : undefined,
+    sessionId: ctx.meta.sessionId,
+    protocolVersion: version,
+    transport: options.transport
+  }
+  const span = tracer.span(
+    tracing.spanName(spanOptions),
+    tracing.parseTraceparent(traceparent, tracestate),
+    Context.empty(),
+    [],
+    clock.unsafeCurrentTimeNanos(),
+    "server"
+  )
+  const attributes = tracing.requestAttributes(spanOptions)
+  for (const key in attributes) span.attribute(key, attributes[key])
+  return {
+    context: Context.make(Tracer.ParentSpan, span),
+    done: (exit) => {
+      if (Exit.isSuccess(exit)) {
+        if (isToolError(method, exit.value)) span.attribute(tracing.ATTR_ERROR_TYPE, "tool_error")
+      } else {
+        const failure = Cause.failureOption(exit.cause)
+        if (Option.isSome(failure)) {
+          // The conventions ask for the JSON-RPC code as the error type of protocol errors.
+          const code = codeOf(failure.value, version)
+          if (code !== undefined) span.attribute(tracing.ATTR_RPC_RESPONSE_STATUS_CODE, String(code))
+          span.attribute(tracing.ATTR_ERROR_TYPE, code !== undefined ? String(code) : tagOf(failure.value))
+        }
+      }
+      span.end(clock.unsafeCurrentTimeNanos(), exit)
+    }
+  }
+}
+
+const tagOf = (error: unknown): string =>
+  Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : "_OTHER"
+
+/**
+ * @internal
+ * Registers the request span observer with the tracer and clock of where the layer is built:
+ * provide `Tracing.layer` beneath it.
+ */
+export const layerTracing = (options: TracingMiddlewareOptions = {}): Layer.Layer<never, never, Registry> =>
+  Layer.effectDiscard(Effect.gen(function*() {
+    const registry = yield* Registry
+    yield* registry.addObserver(tracingObserver(options, yield* Effect.tracer, yield* Effect.clock))
+  }))

@@ -46,6 +46,8 @@ export interface Prepared {
   /** `undefined` when the effect needs no request context (it fails before any handler). */
   readonly ctx: McpContext.McpContext["Type"] | undefined
   readonly context: Context.Context<never> | undefined
+  /** Services observers add for this request (a request span), over everything else. */
+  readonly observedContext: Context.Context<never> | undefined
   /** The observers' exit callbacks. */
   readonly observed: ReadonlyArray<(exit: Exit.Exit<unknown, unknown>) => void>
 }
@@ -71,15 +73,18 @@ export const unprepared = (effect: Effect.Effect<unknown, McpError.McpError>): P
   effect,
   ctx: undefined,
   context: undefined,
+  observedContext: undefined,
   observed: []
 })
 
 /** @internal Runs a prepared request as an Effect (the path tests, batches and tasks take). */
 export const provide = (prepared: Prepared): Effect.Effect<unknown, McpError.McpError> => {
-  const { context, ctx } = prepared
+  const { context, ctx, observedContext } = prepared
   if (ctx === undefined) return prepared.effect as Effect.Effect<unknown, McpError.McpError>
-  const effect = Effect.mapInputContext(prepared.effect, (current: Context.Context<never>) =>
-    Context.add(context === undefined ? current : Context.merge(context, current), McpContext.McpContext, ctx))
+  const effect = Effect.mapInputContext(prepared.effect, (current: Context.Context<never>) => {
+    const withRequest = Context.add(context === undefined ? current : Context.merge(context, current), McpContext.McpContext, ctx)
+    return observedContext === undefined ? withRequest : Context.merge(withRequest, observedContext)
+  })
   return prepared.observed.length === 0
     ? effect
     : Effect.onExit(effect, (exit) => Effect.sync(() => notifyObservers(prepared, exit)))
@@ -397,11 +402,23 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     const middleware = registry.middleware()
     for (let i = middleware.length - 1; i >= 0; i--) effect = middleware[i]!(effect)
     const observers = registry.observers()
-    const observed = observers.length === 0 ? [] : observers.map((observe) => observe(ctx))
+    let observed: Array<(exit: Exit.Exit<unknown, unknown>) => void> = []
+    let observedContext: Context.Context<never> | undefined
+    if (observers.length > 0) {
+      observed = []
+      for (const observe of observers) {
+        const observation = observe(ctx)
+        if (typeof observation === "function") observed.push(observation)
+        else {
+          observed.push(observation.done)
+          observedContext = observedContext === undefined ? observation.context : Context.merge(observedContext, observation.context)
+        }
+      }
+    }
     // The services of the tool called (its handler's requirements) join the fiber's context.
     const name = request.method === "tools/call" ? request.params?.name : undefined
     const context = typeof name === "string" ? registry.tool(name)?.registered?.context : undefined
-    return { effect, ctx, context, observed }
+    return { effect, ctx, context, observedContext, observed }
   }
 
   /** Runs one request to its result as an Effect; failures are protocol errors, interruption propagates. */

@@ -197,7 +197,8 @@ export const make = (options: McpServer.Options) =>
         if (cached !== undefined) context = cached
         else byBase.set(base, context = Context.merge(prepared.context, base))
       }
-      return Context.add(context, McpContext, prepared.ctx!)
+      const withRequest = Context.add(context, McpContext, prepared.ctx!)
+      return prepared.observedContext === undefined ? withRequest : Context.merge(withRequest, prepared.observedContext)
     }
 
     const begin = (runtime: Runtime.Runtime<never>, plan: Plan): McpServer.Started => {
