@@ -26,6 +26,7 @@ import {
   stackEnv,
   stackResource
 } from "./lib/contenders.ts"
+import type { Bundle } from "./lib/build.ts"
 import { ensureInstalled } from "./lib/install.ts"
 import type { LoadSample } from "./lib/load.ts"
 import {
@@ -50,6 +51,7 @@ import {
   getFreePort,
   killAll,
   procStatus,
+  registerBundled,
   registerCompiled,
   spawnContender,
   waitForPort
@@ -253,10 +255,15 @@ class Bench {
   readonly samples: Record<string, Record<string, Array<LoadSample | number>>> = {}
   private readonly dialects: Record<string, Dialect> = {}
 
+  /**
+   * `list`: the contenders as the run launches them (a compile failure folded into
+   * `unavailable`); `sources`: the same before compilation, which scenario 6 bundles.
+   */
   constructor(
     readonly settings: Settings,
     readonly list: ReadonlyArray<Contender>,
-    private readonly load: typeof import("./lib/load.ts")
+    private readonly load: typeof import("./lib/load.ts"),
+    private readonly sources: ReadonlyArray<Contender> = list
   ) {
     this.report = new Report(list, "plain")
   }
@@ -546,36 +553,111 @@ class Bench {
     }
   }
 
+  /**
+   * Scenario 6: start-up, twice per contender and round: the entry as every scenario runs
+   * it (packages external, loaded from node_modules) and the same entry fully bundled into
+   * one file (lib/build.ts bundleContender), interleaved (A A' B B' ...), median of the rounds.
+   */
   async scenario6(): Promise<void> {
     const { settings } = this
-    const row = this.report.row("s6", "6. start-up to first tools/call", "ms", "lower")
-    const times = new Map<string, Array<number>>()
-    log(`${elapsed()}  6 start-up: ${settings.startupRounds} rounds`)
+    const began = performance.now()
+    const external = this.report.row("s6", "6. start-up to first tools/call (packages external)", "ms", "lower")
+    const bundledRow = this.report.row("s6-bundled", "6. start-up, fully bundled (one file)", "ms", "lower")
+    const bundles = await this.bundleAll()
+    const bundleSeconds = (performance.now() - began) / 1000
+    const variants = [
+      { row: external, launch: settings.launch, tag: "external" },
+      { row: bundledRow, launch: "bundled", tag: "bundled" }
+    ] as const
+    const times = new Map<Row, Map<string, Array<number>>>(variants.map((v) => [v.row, new Map()]))
+    // Wall time of the bundled starts (spawn to stopped), for the log: what the row adds.
+    let bundledWall = 0
+    log(`${elapsed()}  6 start-up: ${settings.startupRounds} rounds, packages external and fully bundled`)
     for (let round = 1; round <= settings.startupRounds; round++) {
       for (const contender of this.list) {
-        if (row.cells.get(contender.id)?.ok === false) continue
-        const unavailable = contender.http === undefined ? "no HTTP transport" : contender.unavailable()
-        if (unavailable !== undefined) {
-          row.cells.set(contender.id, { ok: false, reason: unavailable })
-          continue
-        }
-        const port = await getFreePort()
-        const running = spawnContender(contender, { launch: settings.launch, transport: "http", env: httpEnv("stateless", port), port })
-        try {
-          const ms = await firstToolCall(running, port, this.dialects[contender.id] ?? this.statelessDialect(contender))
-          times.set(contender.id, [...(times.get(contender.id) ?? []), ms])
-          log(`${elapsed()}  6 start-up round ${round}/${settings.startupRounds}  ${contender.label.padEnd(9)} ${Math.round(ms).toString().padStart(6)} ms`)
-        } catch (error) {
-          row.cells.set(contender.id, { ok: false, reason: reasonOf(error) })
-        } finally {
-          await running.stop()
+        for (const { row, launch, tag } of variants) {
+          if (row.cells.get(contender.id)?.ok === false) continue
+          const unavailable = contender.http === undefined
+            ? "no HTTP transport"
+            : launch === "bundled"
+            ? (bundles.has(contender.id) ? bundles.get(contender.id)!.reason : "not bundled")
+            : contender.unavailable()
+          if (unavailable !== undefined) {
+            row.cells.set(contender.id, { ok: false, reason: unavailable })
+            continue
+          }
+          const wallStart = performance.now()
+          const port = await getFreePort()
+          const running = spawnContender(contender, { launch, transport: "http", env: httpEnv("stateless", port), port })
+          try {
+            const ms = await firstToolCall(running, port, this.dialects[contender.id] ?? this.statelessDialect(contender))
+            const list = times.get(row)!
+            list.set(contender.id, [...(list.get(contender.id) ?? []), ms])
+            log(`${elapsed()}  6 start-up round ${round}/${settings.startupRounds}  ${contender.label.padEnd(9)} ${tag.padEnd(8)} ${
+              Math.round(ms).toString().padStart(6)
+            } ms`)
+          } catch (error) {
+            // A process that died says why on stderr (a bundle that breaks at run time).
+            await sleep(100)
+            const reason = running.exitInfo() === undefined ? reasonOf(error) : failureReason(running, reasonOf(error))
+            row.cells.set(contender.id, { ok: false, reason: launch === "bundled" ? `bundled build: ${reason}` : reason })
+          } finally {
+            await running.stop()
+            if (launch === "bundled") bundledWall += performance.now() - wallStart
+          }
         }
       }
     }
-    for (const [id, values] of times) {
-      if (row.cells.get(id)?.ok === false) continue
-      row.cells.set(id, { ok: true, value: median(values), detail: { samples: values.map((v) => round(v, 1)) } })
+    for (const { row, launch } of variants) {
+      for (const [id, values] of times.get(row)!) {
+        if (row.cells.get(id)?.ok === false) continue
+        const bundle = launch === "bundled" ? bundles.get(id)?.bundle : undefined
+        row.cells.set(id, {
+          ok: true,
+          value: median(values),
+          detail: {
+            samples: values.map((v) => round(v, 1)),
+            ...(bundle === undefined ? {} : {
+              file: relative(ROOT_DIR, bundle.file),
+              bytes: bundle.bytes,
+              buildMs: round(bundle.ms, 0),
+              external: bundle.external,
+              unbundled: bundle.unbundled
+            })
+          }
+        })
+      }
     }
+    log(`${elapsed()}  6 start-up: ${((performance.now() - began) / 1000).toFixed(1)} s, of which the bundled row ${
+      (bundleSeconds + bundledWall / 1000).toFixed(1)
+    } s (bundling ${bundleSeconds.toFixed(1)} s, bundled starts ${(bundledWall / 1000).toFixed(1)} s)`)
+  }
+
+  /** Scenario 6's one-file builds, one contender at a time; a failure is the contender's reason. */
+  private async bundleAll(): Promise<Map<string, { readonly bundle?: Bundle; readonly reason?: string }>> {
+    const { bundleContender, bundleFailure } = await import("./lib/build.ts")
+    const results = new Map<string, { readonly bundle?: Bundle; readonly reason?: string }>()
+    for (const contender of this.sources) {
+      if (!this.list.some((c) => c.id === contender.id)) continue
+      const unavailable = contender.http === undefined ? "no HTTP transport" : contender.unavailable()
+      if (unavailable !== undefined) {
+        results.set(contender.id, { reason: unavailable })
+        continue
+      }
+      try {
+        const bundle = await bundleContender(contender)
+        registerBundled(contender.http!.script, bundle.file)
+        results.set(contender.id, { bundle })
+        log(`${elapsed()}  6 bundled ${contender.label.padEnd(9)} ${(bundle.bytes / 2 ** 20).toFixed(2).padStart(6)} MB in ${
+          Math.round(bundle.ms)
+        } ms${bundle.unbundled.length === 0 ? "" : ` (left to node_modules: ${bundle.unbundled.join(", ")})`}`)
+      } catch (error) {
+        const reason = `does not bundle: ${bundleFailure(error)}`
+        results.set(contender.id, { reason })
+        log(`${elapsed()}  6 bundled ${contender.label.padEnd(9)} n/a: ${reason}`)
+      }
+    }
+    return results
   }
 
   /**
@@ -803,7 +885,7 @@ const main = async (): Promise<void> => {
     return
   }
 
-  const bench = new Bench(settings, list, load)
+  const bench = new Bench(settings, list, load, selected)
   const started = new Date()
   log(`turbomcp bench (${settings.quick ? "quick" : "full"}): ${list.map((c) => c.id).join(", ")}; ` +
     `${settings.rounds} rounds of ${settings.seconds} s, ${settings.connections} connections`)

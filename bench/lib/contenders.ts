@@ -27,12 +27,17 @@ export interface Contender {
     readonly statelessDialect: Dialect
   }
   readonly stdio?: { readonly script: string; readonly args: ReadonlyArray<string> }
-  /** How lib/build.ts compiles its entries: output folder, esbuild target, tsconfig, node_modules to link. */
+  /**
+   * How lib/build.ts compiles its entries: output folder, esbuild target, tsconfig,
+   * node_modules to link; and, for scenario 6's fully bundled build, the packages left
+   * external because they cannot be bundled (optional peers that are not installed).
+   */
   readonly build: {
     readonly outDir: string
     readonly node: "node20" | "node24"
     readonly tsconfig?: string
     readonly nodeModules?: string
+    readonly bundleExternal?: ReadonlyArray<string>
   }
   /** Why it cannot run on this checkout (over this transport), if it cannot. */
   readonly unavailable: (transport?: "http" | "stdio") => string | undefined
@@ -45,7 +50,7 @@ const peer = (
   id: string,
   label: string,
   file: string,
-  options: { statelessDialect?: Dialect; stdio?: boolean } = {}
+  options: { statelessDialect?: Dialect; stdio?: boolean; bundleExternal?: ReadonlyArray<string> } = {}
 ): Contender => ({
   id,
   label,
@@ -54,7 +59,7 @@ const peer = (
   node: process.execPath,
   http: { script: join(PEERS_DIR, file), statelessDialect: options.statelessDialect ?? "legacy" },
   stdio: options.stdio === false ? undefined : { script: join(PEERS_DIR, file), args: ["--stdio"] },
-  build: PEERS_BUILD,
+  build: options.bundleExternal === undefined ? PEERS_BUILD : { ...PEERS_BUILD, bundleExternal: options.bundleExternal },
   unavailable: needs(BENCH_DIR)
 })
 
@@ -171,7 +176,9 @@ export const contenders = (dialect: Dialect = "legacy"): ReadonlyArray<Contender
     plain,
     peer("sdk-v1", "SDK v1", "sdk-v1.ts"),
     peer("sdk-v2", "SDK v2", "sdk-v2.ts", { statelessDialect: dialect }),
-    peer("fastmcp", "FastMCP", "fastmcp.ts"),
+    // xsschema (fastmcp's schema converter) imports a converter per schema library on demand;
+    // two of those optional peers are not installed, so they cannot be bundled (zod's is).
+    peer("fastmcp", "FastMCP", "fastmcp.ts", { bundleExternal: ["sury", "@valibot/to-json-schema"] }),
     peer("effect3", "Effect 3", "effect3.ts"),
     effect4
   ]

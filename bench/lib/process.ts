@@ -48,15 +48,21 @@ export const getFreePort = (): Promise<number> =>
 export type Launch = "compiled" | "tsx"
 
 const compiledFiles = new Map<string, string>()
+const bundledFiles = new Map<string, string>()
 
 /** Records the files lib/build.ts produced (script -> built file). */
 export const registerCompiled = (files: ReadonlyMap<string, string>): void => {
   for (const [script, file] of files) compiledFiles.set(script, file)
 }
 
+/** Records scenario 6's fully bundled build of a script (lib/build.ts bundleContender). */
+export const registerBundled = (script: string, file: string): void => {
+  bundledFiles.set(script, file)
+}
+
 export interface SpawnOptions {
-  /** Default "tsx". */
-  readonly launch?: Launch
+  /** Default "tsx". "bundled": the one-file build of scenario 6 (registerBundled). */
+  readonly launch?: Launch | "bundled"
   readonly transport: "http" | "stdio"
   readonly env: Readonly<Record<string, string>>
   readonly port?: number
@@ -67,9 +73,15 @@ export interface SpawnOptions {
 export const spawnContender = (contender: Contender, options: SpawnOptions): Running => {
   const program = options.transport === "http" ? contender.http : contender.stdio
   if (program === undefined) throw new NotApplicable(`no ${options.transport} program`)
-  const compiled = compiledFiles.get(program.script)
-  if (options.launch === "compiled" && compiled === undefined) throw new Error(`${program.script} was not compiled`)
-  const entry = options.launch === "compiled" ? [compiled!] : ["--import", "tsx", program.script]
+  const built = options.launch === "compiled"
+    ? compiledFiles.get(program.script)
+    : options.launch === "bundled"
+    ? bundledFiles.get(program.script)
+    : undefined
+  if (options.launch !== undefined && options.launch !== "tsx" && built === undefined) {
+    throw new Error(`${program.script} was not ${options.launch}`)
+  }
+  const entry = built !== undefined ? [built] : ["--import", "tsx", program.script]
   const args = [
     ...(options.nodeFlags ?? []),
     ...entry,

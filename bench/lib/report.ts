@@ -51,6 +51,7 @@ const ROW_ORDER = [
   "s5",
   "s5-peak",
   "s6",
+  "s6-bundled",
   "s7-bare",
   "s7-metrics",
   "s7-tracing",
