@@ -52,7 +52,10 @@ export interface Options {
   readonly icons?: ReadonlyArray<McpSchema.Icon>
   /** Told to clients in the `initialize` result. */
   readonly instructions?: string
-  /** Items per page of list results; default 100. */
+  /**
+   * Items per page of list results; default 500. Listing is sequential (each page needs the
+   * previous cursor), so larger pages save clients round trips; a page of 500 tools is ~100 KB.
+   */
   readonly pageSize?: number
   /** How long a server-to-client request (elicitation, sampling, roots) may wait, in ms; default 5 minutes. */
   readonly clientRequestTimeout?: number

@@ -66,7 +66,7 @@ export class Registry extends Context.Tag("turbomcp/Registry")<Registry, {
  * @category models
  */
 export interface Options {
-  /** Items per page of `tools/list` and the like; default 100. */
+  /** Items per page of `tools/list` and the like; default 500. */
   readonly pageSize?: number
 }
 

@@ -74,7 +74,7 @@ const decodeCursor = (cursor: string): number | undefined => {
 /** @internal */
 export const make = (options: Registry.Options = {}) =>
   Effect.gen(function*() {
-    const pageSize = options.pageSize ?? 100
+    const pageSize = options.pageSize ?? 500
     const changes = yield* PubSub.unbounded<Registry.ListKind>()
     // Private to this closure and touched only synchronously; Map keeps insertion order,
     // which makes list order deterministic.
