@@ -191,6 +191,7 @@ export const LIST_TOOLS = 1_000
 export const httpEnv = (mode: HttpMode, port: number): Record<string, string> => ({
   PORT: String(port),
   HOST: "127.0.0.1",
-  ...(mode === "session" ? {} : { MCP_STATELESS: "1" }),
+  // Scenario 5 keeps 10,500 sessions open (warm-up included): above our default limit of 10,000.
+  ...(mode === "session" ? { MCP_MAX_SESSIONS: "20000" } : { MCP_STATELESS: "1" }),
   ...(mode === "list" ? { BENCH_TOOLS: String(LIST_TOOLS) } : {})
 })

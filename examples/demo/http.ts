@@ -6,6 +6,7 @@ import { Health, Http, Lifecycle, Management, McpServer, Metrics, Tracing } from
 import { DemoLive, ServerLive } from "./server.js"
 
 // HOST and PORT override the address; MCP_STATELESS=1 serves without sessions;
+// MCP_MAX_SESSIONS raises the session limit (default 10,000);
 // OTLP_URL (e.g. http://127.0.0.1:4318/v1/traces) exports a span per request.
 // Next to /mcp, on the same port: /health/live, /health/ready, /metrics, /metrics/json, /status.
 const HttpLive = Layer.unwrapEffect(
@@ -14,6 +15,7 @@ const HttpLive = Layer.unwrapEffect(
       host: process.env.HOST ?? "127.0.0.1",
       port: Number(process.env.PORT ?? 3000),
       sessions: process.env.MCP_STATELESS !== "1",
+      ...(process.env.MCP_MAX_SESSIONS === undefined ? {} : { maxSessions: Number(process.env.MCP_MAX_SESSIONS) }),
       fallback: management.handle
     }))
 )
