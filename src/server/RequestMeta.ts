@@ -41,6 +41,25 @@ export interface RequestMeta {
 }
 
 /**
+ * The metadata of a request that brings nothing but its revision: no handshake, no session,
+ * no trace context, no principal (a stateless legacy HTTP request).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bare = (protocolVersion: Version.ProtocolVersion): RequestMeta => ({
+  protocolVersion,
+  clientCapabilities: {},
+  clientInfo: undefined,
+  logLevel: undefined,
+  progressToken: undefined,
+  traceparent: undefined,
+  tracestate: undefined,
+  principal: undefined,
+  sessionId: undefined
+})
+
+/**
  * Reads a progress token from request params' `_meta`.
  *
  * @since 0.1.0

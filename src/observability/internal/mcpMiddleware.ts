@@ -100,18 +100,37 @@ export interface TracingMiddlewareOptions {
   readonly transport?: "pipe" | "tcp" | undefined
 }
 
+/**
+ * The request span's name, attributes and parent for one request: the parent is
+ * `_meta.traceparent` when the request carries one (the client's MCP span), else what the
+ * transport saw (the HTTP `traceparent` header).
+ */
+const requestSpanOptions = (
+  ctx: McpContext["Type"],
+  options: TracingMiddlewareOptions
+): tracing.RequestSpanOptions & { readonly protocolVersion: Version.ProtocolVersion } => {
+  const { method, params } = ctx
+  const metaParent = RequestMeta.metaString(params, "traceparent")
+  const name = stringParam(params, "name")
+  return {
+    method,
+    requestId: ctx.requestId,
+    tool: method === "tools/call" ? name : undefined,
+    prompt: method === "prompts/get" ? name : undefined,
+    resourceUri: method.startsWith("resources/") ? stringParam(params, "uri") : undefined,
+    sessionId: ctx.meta.sessionId,
+    protocolVersion: ctx.meta.protocolVersion,
+    transport: options.transport,
+    traceparent: metaParent ?? ctx.meta.traceparent,
+    tracestate: metaParent !== undefined ? RequestMeta.metaString(params, "tracestate") : ctx.meta.tracestate
+  }
+}
+
 /** @internal */
 export const tracingMiddleware = (options: TracingMiddlewareOptions = {}): Middleware => (handler) =>
   Effect.flatMap(McpContext, (ctx) => {
-    const { method, params } = ctx
-    const version = ctx.meta.protocolVersion
-    // The parent: `_meta.traceparent` when the request carries one (the client's MCP span),
-    // else what the transport saw (the HTTP `traceparent` header).
-    const metaParent = RequestMeta.metaString(params, "traceparent")
-    const traceparent = metaParent ?? ctx.meta.traceparent
-    const tracestate = metaParent !== undefined ? RequestMeta.metaString(params, "tracestate") : ctx.meta.tracestate
-    const name = stringParam(params, "name")
-    const uri = stringParam(params, "uri")
+    const spanOptions = requestSpanOptions(ctx, options)
+    const { method, protocolVersion: version } = spanOptions
     return handler.pipe(
       Effect.tap((result) =>
         isToolError(method, result) ? Effect.annotateCurrentSpan(tracing.ATTR_ERROR_TYPE, "tool_error") : Effect.void
@@ -123,16 +142,7 @@ export const tracingMiddleware = (options: TracingMiddlewareOptions = {}): Middl
           : Effect.annotateCurrentSpan(tracing.ATTR_RPC_RESPONSE_STATUS_CODE, String(code))
       }),
       tracing.withRequestSpan({
-        method,
-        requestId: ctx.requestId,
-        tool: method === "tools/call" ? name : undefined,
-        prompt: method === "prompts/get" ? name : undefined,
-        resourceUri: method.startsWith("resources/") ? uri : undefined,
-        sessionId: ctx.meta.sessionId,
-        protocolVersion: version,
-        transport: options.transport,
-        traceparent,
-        tracestate,
+        ...spanOptions,
         // The conventions ask for the JSON-RPC code as the error type of protocol errors.
         errorType: (error) => {
           const code = codeOf(error, version)
@@ -155,22 +165,8 @@ export const tracingObserver = (
   clock: Clock.Clock
 ): Observer =>
 (ctx) => {
-  const { method, params } = ctx
-  const version = ctx.meta.protocolVersion
-  const metaParent = RequestMeta.metaString(params, "traceparent")
-  const traceparent = metaParent ?? ctx.meta.traceparent
-  const tracestate = metaParent !== undefined ? RequestMeta.metaString(params, "tracestate") : ctx.meta.tracestate
-  const name = stringParam(params, "name")
-  const spanOptions: tracing.RequestSpanOptions = {
-    method,
-    requestId: ctx.requestId,
-    tool: method === "tools/call" ? name : undefined,
-    prompt: method === "prompts/get" ? name : undefined,
-    resourceUri: method.startsWith("resources/") ? stringParam(params, "uri") : undefined,
-    sessionId: ctx.meta.sessionId,
-    protocolVersion: version,
-    transport: options.transport
-  }
+  const spanOptions = requestSpanOptions(ctx, options)
+  const { method, protocolVersion: version, traceparent, tracestate } = spanOptions
   const span = tracer.span(
     tracing.spanName(spanOptions),
     tracing.parseTraceparent(traceparent, tracestate),

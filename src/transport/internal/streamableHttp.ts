@@ -14,7 +14,7 @@ import * as Version from "../../protocol/Version.js"
 import type { ClientSession } from "../../server/ClientSession.js"
 import type * as McpServer from "../../server/McpServer.js"
 import type { Outbound } from "../../server/Outbound.js"
-import type { Principal, RequestMeta } from "../../server/RequestMeta.js"
+import * as RequestMeta from "../../server/RequestMeta.js"
 import type { EventStore } from "../EventStore.js"
 import type { Exchange, SseSink } from "./exchange.js"
 import * as InFlight from "./inFlight.js"
@@ -112,7 +112,7 @@ export const make = (options: {
   let draining = false
   // Authentication (Auth.Authenticator in context): each request's principal, by exchange.
   const gate = options.auth === undefined ? undefined : AuthGate.make(options.auth, runFork, inflight.add)
-  const principals = new WeakMap<Exchange, Principal>()
+  const principals = new WeakMap<Exchange, RequestMeta.Principal>()
   const extrasOf = (ex: Exchange): McpServer.RequestExtras => {
     const extras = traceExtras(ex)
     const principal = gate === undefined ? undefined : principals.get(ex)
@@ -445,21 +445,11 @@ export const make = (options: {
     serveRequest(ex, message, (outbound) => server.start(runtime, message, { meta, outbound, session: undefined }), undefined, NO_HEADERS)
   }
 
-  const statelessMetas = new Map<Version.ProtocolVersion, RequestMeta>()
-  const statelessMeta = (version: Version.ProtocolVersion): RequestMeta => {
+  const statelessMetas = new Map<Version.ProtocolVersion, RequestMeta.RequestMeta>()
+  const statelessMeta = (version: Version.ProtocolVersion): RequestMeta.RequestMeta => {
     let meta = statelessMetas.get(version)
     if (meta === undefined) {
-      meta = {
-        protocolVersion: version,
-        clientCapabilities: {},
-        clientInfo: undefined,
-        logLevel: undefined,
-        progressToken: undefined,
-        traceparent: undefined,
-        tracestate: undefined,
-        principal: undefined,
-        sessionId: undefined
-      }
+      meta = RequestMeta.bare(version)
       statelessMetas.set(version, meta)
     }
     return meta
