@@ -1,7 +1,7 @@
 // The dispatcher's behaviour, driving McpServer directly as a transport would.
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Effect, Fiber, Layer, Queue, Schema, TestClock } from "effect"
-import { Completion, McpError, McpServer, Middleware, Prompt, Registry, Resource, Tool } from "turbomcp-server"
+import { Completion, McpError, McpServer, Middleware, Prompt, Registry, RequestMeta, Resource, Tool } from "turbomcp-server"
 import { isInterrupted, makeClient, serverLayer, settle, type Wire } from "../utils/harness.js"
 
 // --- definitions --------------------------------------------------------------------------
@@ -188,17 +188,7 @@ describe("McpServer lifecycle", () => {
       const text = yield* server.handle(
         { _tag: "Request", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } } },
         {
-          meta: {
-            protocolVersion: "2025-06-18",
-            clientCapabilities: {},
-            clientInfo: undefined,
-            logLevel: undefined,
-            progressToken: undefined,
-            traceparent: undefined,
-            tracestate: undefined,
-            principal: undefined,
-            sessionId: undefined
-          },
+          meta: RequestMeta.bare("2025-06-18"),
           outbound: { notify: () => Effect.void, request: () => Effect.never, closeStream: Effect.void },
           session: undefined
         }

@@ -3,7 +3,7 @@
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Schema, TestClock } from "effect"
-import { McpContext, McpError, McpServer, RateLimit, Tool } from "turbomcp-server"
+import { McpContext, McpError, McpServer, RateLimit, RequestMeta, Tool } from "turbomcp-server"
 import * as internal from "../../src/ratelimit/internal/rateLimit.js"
 import { makeClient, serverLayer, type Wire } from "../utils/harness.js"
 
@@ -140,17 +140,7 @@ describe("RateLimit.layer's memory store", () => {
       method,
       params: undefined,
       outbound,
-      meta: {
-        protocolVersion: "2025-11-25",
-        clientCapabilities: {},
-        clientInfo: undefined,
-        logLevel: undefined,
-        progressToken: undefined,
-        traceparent: undefined,
-        tracestate: undefined,
-        principal: undefined,
-        sessionId: session
-      }
+      meta: { ...RequestMeta.bare("2025-11-25"), sessionId: session }
     })
 
   /** `"ok"`, or the retryAfterMs of the refusal. */
