@@ -338,6 +338,8 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
   // A list page is the same for every client of a revision until the registry changes: each is
   // built and serialized once, and its JSON text rides along to the response.
   const pages = new Map<string, { readonly stamp: number; readonly result: object }>()
+  // The cursors this server has handed out (one per page boundary it ever had).
+  const issued = new Set<string>()
   const listPage = <K extends "tools" | "resources" | "templates" | "prompts">(
     kind: K,
     key: string,
@@ -353,9 +355,13 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
       const p = registry.page(kind, cursor)
       if (p === undefined) return Effect.fail(new McpError.InvalidParams({ message: "Invalid cursor" }))
       const items = p.items.map(item)
+      if (p.nextCursor !== undefined) issued.add(p.nextCursor)
+      // Only pages that start where ours do are kept: a client crafting cursors for other
+      // offsets gets its pages built, not cached (each could be ~100 KB).
+      if (cursor !== undefined && !issued.has(cursor)) {
+        return Effect.succeed(p.nextCursor === undefined ? { [key]: items } : { [key]: items, nextCursor: p.nextCursor })
+      }
       const result = withJsonText(p.nextCursor === undefined ? { [key]: items } : { [key]: items, nextCursor: p.nextCursor })
-      // Cursors come from clients: keep the cache bounded.
-      if (pages.size >= 1_000) pages.clear()
       pages.set(cacheKey, { stamp, result })
       return Effect.succeed(result)
     })
