@@ -174,7 +174,7 @@ describe("RateLimit.layer's memory store", () => {
           // stores), and the middleware over our counters (RateLimit.layer's path).
           const overOurStore = yield* Effect.provide(RateLimiter.make, internal.layerStoreMemory)
           const generic = internal.middleware(yield* Effect.provide(RateLimiter.make, RateLimiter.layerStoreMemory), options)
-          const fast = internal.middlewareMemory(new internal.MemoryCounters(), options)
+          const fast = internal.middlewareMemory(internal.makeMemoryCounters(), options)
           const next = random(config.limit * 7919 + (algorithm === "fixed-window" ? 1 : 2))
           const windowMillis = Duration.toMillis(Duration.decode(config.window))
           let refusals = 0
@@ -227,4 +227,23 @@ describe("RateLimit.layer's memory store", () => {
       RateLimit.layer({ limit: 2, window: "1 minute", methods: ["tools/list"], key: () => "k" }),
       RateLimit.layer({ limit: 2, window: "1 minute", methods: ["tools/list"], key: () => "k" })
     )))))
+})
+
+describe("RateLimit memory counters", () => {
+  it("drop expired windows and refilled buckets as keys come and go (sessions), and keep live ones", () => {
+    const counters = internal.makeMemoryCounters()
+    // 2,000 one-off callers in the first minute: each window is live.
+    for (let i = 0; i < 2_000; i++) counters.fixedWindow(`session:${i}`, 1, 6_000, 10, 0)
+    for (let i = 0; i < 2_000; i++) counters.tokenBucket(`bucket:${i}`, 1, 10, 6_000, false, 0)
+    assert.isAtLeast(counters.size(), 4_000)
+    // A live window still counts: 9 more calls reach the limit of 10, the 11th is refused.
+    for (let i = 0; i < 9; i++) counters.fixedWindow("session:0", 1, 6_000, 10, 1_000)
+    assert.isAbove(counters.fixedWindow("session:0", 1, 6_000, 10, 1_000)[0], 10)
+    // Ten minutes later new callers arrive: the old windows have expired and the old buckets
+    // refilled, so they are dropped; the new ones stay.
+    for (let i = 0; i < 2_000; i++) counters.fixedWindow(`later:${i}`, 1, 6_000, 10, 600_000)
+    assert.isAtMost(counters.size(), 2_100)
+    // A dropped key starts afresh.
+    assert.deepStrictEqual(counters.fixedWindow("session:0", 1, 6_000, 10, 600_000), [1, 6_000])
+  })
 })

@@ -78,58 +78,90 @@ export const middleware = (limiter: RateLimiter.RateLimiter, options: Options): 
  * The counters of the memory store, read and written synchronously: the same maps and the same
  * arithmetic as `RateLimiter.layerStoreMemory` of `@effect/experimental` (0.61), so that the
  * middleware over them answers exactly what `RateLimiter.consume` over that store answers.
+ * Unlike that store, entries that no longer matter are dropped: a fixed window past its expiry,
+ * a bucket that has refilled (keys include session ids, so the maps would otherwise grow with
+ * every session ever seen). A dropped entry behaves as a new one; a refilled bucket's next
+ * refill may then come up to one refill interval later.
  */
-export class MemoryCounters {
-  private readonly fixedCounters = new Map<string, { count: number; expiresAt: number }>()
-  private readonly tokenBuckets = new Map<string, { tokens: number; lastRefill: number }>()
-
+export interface MemoryCounters {
   /** `[count, ttl]`: the count after taking `tokens` (over `limit` when refused) and the window's time to live. */
-  fixedWindow(
+  readonly fixedWindow: (
     key: string,
     tokens: number,
     refillRateMillis: number,
     limit: number | undefined,
     now: number
-  ): readonly [count: number, ttl: number] {
-    let counter = this.fixedCounters.get(key)
-    if (!counter || counter.expiresAt <= now) {
-      counter = { count: 0, expiresAt: now }
-      this.fixedCounters.set(key, counter)
-    }
-    if (limit && counter.count + tokens > limit) {
-      return [counter.count + tokens, counter.expiresAt - now]
-    }
-    counter.count += tokens
-    counter.expiresAt += refillRateMillis * tokens
-    return [counter.count, counter.expiresAt - now]
-  }
-
+  ) => readonly [count: number, ttl: number]
   /** The tokens left after taking `tokens`; below zero when refused (taken anyway with `allowOverflow`). */
-  tokenBucket(
+  readonly tokenBucket: (
     key: string,
     tokens: number,
     limit: number,
     refillRateMillis: number,
     allowOverflow: boolean,
     now: number
-  ): number {
-    let bucket = this.tokenBuckets.get(key)
-    if (!bucket) {
-      bucket = { tokens: limit, lastRefill: now }
-      this.tokenBuckets.set(key, bucket)
-    } else {
-      const elapsed = now - bucket.lastRefill
-      const tokensToAdd = Math.floor(elapsed / refillRateMillis)
-      if (tokensToAdd > 0) {
-        bucket.tokens = Math.min(limit, bucket.tokens + tokensToAdd)
-        bucket.lastRefill += tokensToAdd * refillRateMillis
+  ) => number
+  /** Entries held, for tests. */
+  readonly size: () => number
+}
+
+/** @internal */
+export const makeMemoryCounters = (): MemoryCounters => {
+  // Private to this closure and touched only synchronously.
+  const fixedCounters = new Map<string, { count: number; expiresAt: number }>()
+  const tokenBuckets = new Map<string, { tokens: number; lastRefill: number; limit: number; refillRateMillis: number }>()
+  let sweepAt = 1_024
+
+  // Amortized: a full pass each time the maps have doubled since the last one.
+  const sweep = (now: number) => {
+    if (fixedCounters.size + tokenBuckets.size < sweepAt) return
+    for (const [key, counter] of fixedCounters) if (counter.expiresAt <= now) fixedCounters.delete(key)
+    for (const [key, bucket] of tokenBuckets) {
+      if (bucket.tokens + Math.floor((now - bucket.lastRefill) / bucket.refillRateMillis) >= bucket.limit) {
+        tokenBuckets.delete(key)
       }
     }
-    const newTokenCount = bucket.tokens - tokens
-    if (allowOverflow || newTokenCount >= 0) {
-      bucket.tokens = newTokenCount
-    }
-    return newTokenCount
+    sweepAt = Math.max(1_024, 2 * (fixedCounters.size + tokenBuckets.size))
+  }
+
+  return {
+    fixedWindow: (key, tokens, refillRateMillis, limit, now) => {
+      let counter = fixedCounters.get(key)
+      if (!counter || counter.expiresAt <= now) {
+        sweep(now)
+        counter = { count: 0, expiresAt: now }
+        fixedCounters.set(key, counter)
+      }
+      if (limit && counter.count + tokens > limit) {
+        return [counter.count + tokens, counter.expiresAt - now]
+      }
+      counter.count += tokens
+      counter.expiresAt += refillRateMillis * tokens
+      return [counter.count, counter.expiresAt - now]
+    },
+    tokenBucket: (key, tokens, limit, refillRateMillis, allowOverflow, now) => {
+      let bucket = tokenBuckets.get(key)
+      if (!bucket) {
+        sweep(now)
+        bucket = { tokens: limit, lastRefill: now, limit, refillRateMillis }
+        tokenBuckets.set(key, bucket)
+      } else {
+        bucket.limit = limit
+        bucket.refillRateMillis = refillRateMillis
+        const elapsed = now - bucket.lastRefill
+        const tokensToAdd = Math.floor(elapsed / refillRateMillis)
+        if (tokensToAdd > 0) {
+          bucket.tokens = Math.min(limit, bucket.tokens + tokensToAdd)
+          bucket.lastRefill += tokensToAdd * refillRateMillis
+        }
+      }
+      const newTokenCount = bucket.tokens - tokens
+      if (allowOverflow || newTokenCount >= 0) {
+        bucket.tokens = newTokenCount
+      }
+      return newTokenCount
+    },
+    size: () => fixedCounters.size + tokenBuckets.size
   }
 }
 
@@ -179,7 +211,7 @@ export const storeOf = (counters: MemoryCounters): RateLimiterStore => {
  */
 export const layerStoreMemory: Layer.Layer<RateLimiter.RateLimiterStore> = Layer.sync(
   RateLimiter.RateLimiterStore,
-  () => storeOf(new MemoryCounters())
+  () => storeOf(makeMemoryCounters())
 )
 
 /**
