@@ -32,7 +32,6 @@
  *
  * @since 0.1.0
  */
-import type * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -299,7 +298,7 @@ export const layerPrometheusConfig = (
 /**
  * The metrics observer: records every request the dispatcher serves, with its method,
  * status (`success`, `error` — including a `CallToolResult` with `isError: true` —, or
- * `cancelled`), duration on `clock`, and the `tool` label for registered tools only; failures
+ * `cancelled`), duration on the request's `Clock`, and the `tool` label for registered tools only; failures
  * also count in `errors_total{error_type}` (the failure's tag, or `tool_error`).
  * {@link layerMcp} registers it as an observer (no Effect steps per request); to give it a
  * place among your middleware, register `Middleware.fromObserver(Metrics.observer(...))`.
@@ -307,7 +306,7 @@ export const layerPrometheusConfig = (
  * @since 0.1.0
  * @category middleware
  */
-export const observer: (metrics: McpMetrics["Type"], registry: Registry["Type"], clock: Clock.Clock) => Observer =
+export const observer: (metrics: McpMetrics["Type"], registry: Registry["Type"]) => Observer =
   mcpMiddleware.metricsObserver
 
 /**

@@ -364,8 +364,8 @@ export const middleware: (options?: MiddlewareOptions) => Middleware = mcpMiddle
  * A request span for every request, as {@link middleware} makes it, registered as an observer
  * (`Middleware.Observer`): the span starts as the request starts, the request's fiber starts
  * with it as its parent span, and it ends with the request, with no Effect steps added per
- * request, so it encloses all middleware. It uses the tracer and clock of where the layer is
- * built: provide {@link layer} beneath it, as below. {@link middleware} is the same span as a
+ * request, so it encloses all middleware. It uses the request's tracer and clock, so
+ * {@link layer} may be provided anywhere the transport sees it. {@link middleware} is the same span as a
  * middleware, for a place among your own (it also links an ambient span, which request
  * fibers do not have).
  *

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import type * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import { McpContext } from "./McpContext.js"
@@ -30,7 +31,8 @@ export interface Middleware<R = never> {
  * @category models
  */
 export interface Observer {
-  (ctx: McpContext["Type"]): Observation
+  /** `services` are the request's default services (its `Clock`, its `Tracer`). */
+  (ctx: McpContext["Type"], services: Context.Context<DefaultServices.DefaultServices>): Observation
 }
 
 /**
@@ -86,8 +88,8 @@ export const logging: Middleware = (handler) =>
  * @category constructors
  */
 export const fromObserver = (observer: Observer): Middleware => <A, E, R1>(handler: Effect.Effect<A, E, R1>) =>
-  Effect.flatMap(McpContext, (ctx) => {
-    const observation = observer(ctx)
+  Effect.withFiberRuntime<A, E, R1 | McpContext>((fiber) => {
+    const observation = observer(Context.unsafeGet(fiber.currentContext, McpContext), fiber.currentDefaultServices)
     if (typeof observation === "function") {
       return Effect.onExit(handler, (exit) => Effect.sync(() => observation(exit)))
     }

@@ -144,3 +144,26 @@ layer(Live, { excludeTestServices: true })("tracing over HTTP", (it) => {
       assert.isDefined(byName("initialize"))
     }))
 })
+
+// Tracing.layer provided above Tracing.layerMcp (built after it): the request spans still use
+// the transport's tracer, which is what the request fibers run with.
+const reversedExporter = new InMemorySpanExporter()
+const Reversed = Http.layerEndpoint({ port: 0 }).pipe(
+  Layer.provide(Tracing.layer({ serviceName: "traced-server", exporter: reversedExporter, spanProcessor: "simple" })),
+  Layer.provide(Tracing.layerMcp),
+  Layer.provide(McpServer.tools(Add)),
+  Layer.provide(McpServer.layer({ name: "traced", version: "1.0.0" }))
+)
+
+layer(Reversed, { excludeTestServices: true })("tracing over HTTP, tracing layer provided last", (it) => {
+  it.effect("the request span is exported, and the handler's span is its child", () =>
+    Effect.gen(function*() {
+      const { call } = yield* session
+      yield* call("add", { a: 1, b: 2 })
+      const spans = reversedExporter.getFinishedSpans()
+      const request = spans.find((s) => s.name === "tools/call add")
+      const child = spans.find((s) => s.name === "add.compute")
+      assert.isDefined(request, `spans: ${spans.map((s) => s.name).join(", ")}`)
+      assert.strictEqual(child?.parentSpanContext?.spanId, request!.spanContext().spanId)
+    }))
+})

@@ -1,6 +1,6 @@
 /** @internal */
 import * as Cause from "effect/Cause"
-import type * as Clock from "effect/Clock"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Context from "effect/Context"
@@ -49,12 +49,9 @@ const failureTag = (cause: Cause.Cause<unknown>): string =>
 // -----------------------------------------------------------------------------
 
 /** @internal */
-export const metricsObserver = (
-  service: metrics.Service,
-  registry: Registry["Type"],
-  clock: Clock.Clock
-): Observer =>
-(ctx) => {
+export const metricsObserver = (service: metrics.Service, registry: Registry["Type"]): Observer => (ctx, services) => {
+  // The request's clock (a TestClock in tests).
+  const clock = Context.get(services, Clock.Clock)
   const method = ctx.method
   // Only registered tools get a `tool` label: a client cannot create series by calling
   // tools that do not exist.
@@ -84,7 +81,7 @@ export const layerMetrics: Layer.Layer<never, never, metrics.McpMetrics | Regist
       const registry = yield* Registry
       const server = yield* McpServer
       // An observer, not a middleware: it adds no Effect steps to the request (the hot path).
-      yield* registry.addObserver(metricsObserver(service, registry, yield* Effect.clock))
+      yield* registry.addObserver(metricsObserver(service, registry))
       // Sessions are counted by the server; the gauge is read from it at scrape time.
       yield* service.addSampler(Effect.suspend(() => service.setActiveSessions(server.sessionCount())))
     })
@@ -155,16 +152,14 @@ export const tracingMiddleware = (options: TracingMiddlewareOptions = {}): Middl
 /**
  * @internal
  * The request span as an observer: started as the request starts, outside its fiber, with the
- * tracer and clock the layer was built with; the fiber starts with it as `Tracer.ParentSpan`
+ * request's tracer and clock; the fiber starts with it as `Tracer.ParentSpan`
  * (the handler's spans are its children) and it ends with the request's exit. Same name,
  * attributes and parent as `tracingMiddleware`, without its Effect steps per request.
  */
-export const tracingObserver = (
-  options: TracingMiddlewareOptions,
-  tracer: Tracer.Tracer,
-  clock: Clock.Clock
-): Observer =>
-(ctx) => {
+export const tracingObserver = (options: TracingMiddlewareOptions): Observer => (ctx, services) => {
+  // The request's own tracer and clock, wherever the tracing layer was provided.
+  const tracer = Context.get(services, Tracer.Tracer)
+  const clock = Context.get(services, Clock.Clock)
   const spanOptions = requestSpanOptions(ctx, options)
   const { method, protocolVersion: version, traceparent, tracestate } = spanOptions
   const span = tracer.span(
@@ -199,13 +194,6 @@ export const tracingObserver = (
 const tagOf = (error: unknown): string =>
   Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : "_OTHER"
 
-/**
- * @internal
- * Registers the request span observer with the tracer and clock of where the layer is built:
- * provide `Tracing.layer` beneath it.
- */
+/** @internal */
 export const layerTracing = (options: TracingMiddlewareOptions = {}): Layer.Layer<never, never, Registry> =>
-  Layer.effectDiscard(Effect.gen(function*() {
-    const registry = yield* Registry
-    yield* registry.addObserver(tracingObserver(options, yield* Effect.tracer, yield* Effect.clock))
-  }))
+  Layer.effectDiscard(Effect.flatMap(Registry, (registry) => registry.addObserver(tracingObserver(options))))

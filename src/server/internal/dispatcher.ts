@@ -2,6 +2,7 @@
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
+import type * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as ParseResult from "effect/ParseResult"
@@ -393,7 +394,11 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
   }
 
   /** One request, ready to run; failures are protocol errors, interruption propagates. */
-  const prepare = (request: JsonRpc.Request, env: Env): Prepared => {
+  const prepare = (
+    request: JsonRpc.Request,
+    env: Env,
+    services: Context.Context<DefaultServices.DefaultServices>
+  ): Prepared => {
     const handler = Object.hasOwn(table, request.method) ? table[request.method] : undefined
     if (handler === undefined) return unprepared(Effect.fail(new McpError.MethodNotFound({ method: request.method })))
     const ctx = McpContext.make({
@@ -413,7 +418,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
     if (observers.length > 0) {
       observed = []
       for (const observe of observers) {
-        const observation = observe(ctx)
+        const observation = observe(ctx, services)
         if (typeof observation === "function") observed.push(observation)
         else {
           observed.push(observation.done)
@@ -429,7 +434,7 @@ export const make = (options: ServerOptions, registry: Registry["Type"]) => {
 
   /** Runs one request to its result as an Effect; failures are protocol errors, interruption propagates. */
   const dispatch = (request: JsonRpc.Request, env: Env): Effect.Effect<unknown, McpError.McpError> =>
-    provide(prepare(request, env))
+    Effect.withFiberRuntime((fiber) => provide(prepare(request, env, fiber.currentDefaultServices)))
 
   const knows = (method: string) => Object.hasOwn(table, method)
 

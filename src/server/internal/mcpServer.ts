@@ -2,9 +2,11 @@
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as FiberRefs from "effect/FiberRefs"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
@@ -133,6 +135,11 @@ export const make = (options: McpServer.Options) =>
     // fiber started with the request context already in its runtime (`begin`): no FiberRef
     // change per request, and the answer is made from the fiber's exit in plain code.
 
+    // The default services (Clock, Tracer) a request runs with, for its observers.
+    type Services = Context.Context<DefaultServices.DefaultServices>
+    const servicesOf = (runtime: Runtime.Runtime<never>): Services =>
+      FiberRefs.getOrDefault(runtime.fiberRefs, DefaultServices.currentServices)
+
     interface Plan {
       readonly request: JsonRpc.Request
       readonly version: Version.ProtocolVersion
@@ -228,10 +235,10 @@ export const make = (options: McpServer.Options) =>
 
     const textOf = (reply: McpServer.Reply) => reply.text
 
-    const planStateless = (request: JsonRpc.Request, env: Dispatcher.Env): Plan => ({
+    const planStateless = (request: JsonRpc.Request, env: Dispatcher.Env, services: Services): Plan => ({
       request,
       version: env.meta.protocolVersion,
-      prepared: dispatcher.prepare(request, env),
+      prepared: dispatcher.prepare(request, env, services),
       shape: undefined
     })
 
@@ -239,7 +246,8 @@ export const make = (options: McpServer.Options) =>
       session: ClientSession.ClientSession,
       request: JsonRpc.Request,
       outbound: Outbound,
-      extras: McpServer.RequestExtras = {}
+      extras: McpServer.RequestExtras = {},
+      services: Services
     ): Plan => {
       const state = session.unsafeState()
       if (state.phase === "new" && request.method !== "initialize" && request.method !== "ping") {
@@ -259,18 +267,22 @@ export const make = (options: McpServer.Options) =>
         principal: extras.principal,
         sessionId: session.id
       }
-      return planStateless(request, { meta, outbound, session })
+      return planStateless(request, { meta, outbound, session }, services)
     }
 
     const handle = (request: JsonRpc.Request, env: Dispatcher.Env) =>
-      Effect.map(Effect.suspend(() => answer(planStateless(request, env))), textOf)
+      Effect.map(Effect.withFiberRuntime<McpServer.Reply>((fiber) => answer(planStateless(request, env, fiber.currentDefaultServices))), textOf)
 
     const handleLegacy = (
       session: ClientSession.ClientSession,
       request: JsonRpc.Request,
       outbound: Outbound,
       extras?: McpServer.RequestExtras
-    ) => Effect.map(Effect.suspend(() => answer(planLegacy(session, request, outbound, extras))), textOf)
+    ) =>
+      Effect.map(
+        Effect.withFiberRuntime<McpServer.Reply>((fiber) => answer(planLegacy(session, request, outbound, extras, fiber.currentDefaultServices))),
+        textOf
+      )
 
     // --- 2026-07-28 ---------------------------------------------------------------------------
 
@@ -333,7 +345,8 @@ export const make = (options: McpServer.Options) =>
       meta: RequestMeta.RequestMeta,
       outbound: Outbound,
       // How the handler runs with the round's outbound; the tasks runner supplies its own.
-      run: ((outbound: Outbound) => Effect.Effect<unknown, McpError.McpError>) | undefined
+      run: ((outbound: Outbound) => Effect.Effect<unknown, McpError.McpError>) | undefined,
+      services: Services
     ): Dispatcher.Prepared => {
       const params = request.params ?? {}
       // The digest of the arguments is computed only when a round needs it (verify or sign).
@@ -360,7 +373,7 @@ export const make = (options: McpServer.Options) =>
           })
       }
       const round = run === undefined
-        ? dispatcher.prepare(request, { meta, outbound: inputOutbound, session: undefined })
+        ? dispatcher.prepare(request, { meta, outbound: inputOutbound, session: undefined }, services)
         : Dispatcher.unprepared(run(inputOutbound))
       return {
         ...round,
@@ -388,7 +401,12 @@ export const make = (options: McpServer.Options) =>
       }
     }
 
-    const planModern = (request: JsonRpc.Request, outbound: Outbound, extras: McpServer.RequestExtras = {}): Plan => {
+    const planModern = (
+      request: JsonRpc.Request,
+      outbound: Outbound,
+      extras: McpServer.RequestExtras,
+      services: Services
+    ): Plan => {
       const envelope = Modern.readEnvelope(request.params)
       if (Either.isLeft(envelope)) return failing(request, "2026-07-28", envelope.left)
       const { clientCapabilities, clientInfo, logLevel, protocolVersion } = envelope.right
@@ -412,13 +430,15 @@ export const make = (options: McpServer.Options) =>
       else if (method === "subscriptions/listen") prepared = Dispatcher.unprepared(listen(request, meta, outbound))
       else if (Tasks.methods.has(method)) prepared = Dispatcher.unprepared(tasks.handle(method, request.params, meta))
       else if (mayRequireInput.has(method)) {
-        prepared = withInputs(request, meta, outbound, tasks.dispatchFor(request, meta))
-      } else prepared = dispatcher.prepare(request, { meta, outbound, session: undefined })
+        prepared = withInputs(request, meta, outbound, tasks.dispatchFor(request, meta), services)
+      } else prepared = dispatcher.prepare(request, { meta, outbound, session: undefined }, services)
       return { request, version: protocolVersion, prepared, shape: (result) => shapeModern(method, result, serverInfo) }
     }
 
     const handleModern = (request: JsonRpc.Request, outbound: Outbound, extras?: McpServer.RequestExtras) =>
-      Effect.suspend(() => answer(planModern(request, outbound, extras)))
+      Effect.withFiberRuntime<McpServer.Reply>((fiber) =>
+        answer(planModern(request, outbound, extras ?? {}, fiber.currentDefaultServices))
+      )
 
     // --- sessions and notifications ---------------------------------------------------------------
 
@@ -463,10 +483,11 @@ export const make = (options: McpServer.Options) =>
       handle,
       handleLegacy,
       handleModern,
-      start: (runtime, request, env) => begin(runtime, planStateless(request, env)),
+      start: (runtime, request, env) => begin(runtime, planStateless(request, env, servicesOf(runtime))),
       startLegacy: (runtime, session, request, outbound, extras) =>
-        begin(runtime, planLegacy(session, request, outbound, extras)),
-      startModern: (runtime, request, outbound, extras) => begin(runtime, planModern(request, outbound, extras)),
+        begin(runtime, planLegacy(session, request, outbound, extras, servicesOf(runtime))),
+      startModern: (runtime, request, outbound, extras) =>
+        begin(runtime, planModern(request, outbound, extras ?? {}, servicesOf(runtime))),
       receive,
       openSession,
       closeSession,
