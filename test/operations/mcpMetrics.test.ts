@@ -1,8 +1,8 @@
 // The metrics middleware in process, driven as a transport would, with TestClock durations.
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Schema, TestClock } from "effect"
+import { Context, Effect, Fiber, Layer, Schema, TestClock } from "effect"
 import { createRequire } from "node:module"
-import { McpServer, Metrics, Tool } from "turbomcp-server"
+import { McpServer, Metrics, Middleware, Registry, Tool } from "turbomcp-server"
 import { makeClient, serverLayer, settle } from "../utils/harness.js"
 
 interface Family {
@@ -72,4 +72,42 @@ describe("Metrics.layerMcp", () => {
       const json = yield* Metrics.snapshot({ prefix: `${NS}_server_active_sessions` })
       assert.deepStrictEqual(json.map((m) => [m.type, m.value]), [["gauge", server.sessionCount()]])
     }).pipe(Effect.provide(Live)))
+})
+
+class Stamp extends Context.Tag("test/Stamp")<Stamp, string>() {}
+
+// An observer given a place among the middleware: it sees the exit of what runs inside it, and
+// the services its observation carries reach the handler.
+// The observer provides Stamp at run time, which the types cannot see: read it as an option.
+const Stamped = Tool.make("stamped", {}).handle(() =>
+  Effect.map(Effect.serviceOption(Stamp), (stamp) => stamp._tag === "Some" ? stamp.value : "no stamp")
+)
+const seen: Array<string> = []
+const Recording: Middleware.Observer = (ctx) => ({
+  context: Context.make(Stamp, `stamp for ${ctx.method}`),
+  done: (exit) => void seen.push(`${ctx.method} ${exit._tag}`)
+})
+const FromObserver = serverLayer(Layer.mergeAll(
+  McpServer.tools(Slow, Stamped),
+  McpServer.middleware(Middleware.fromObserver(Recording)),
+  Layer.effectDiscard(Effect.flatMap(Registry.Registry, (registry) =>
+    Effect.flatMap(Metrics.McpMetrics, (metrics) =>
+      registry.addMiddleware(Middleware.fromObserver(Metrics.observer(metrics, registry))))))
+)).pipe(Layer.provideMerge(Metrics.layerPrometheus({ namespace: "fo" })))
+
+describe("Middleware.fromObserver", () => {
+  it.scoped("runs an observer as middleware: its exit, its services, and Metrics.observer's durations on Clock", () =>
+    Effect.gen(function*() {
+      const client = yield* makeClient()
+      yield* client.initialize("2025-11-25")
+      const stamped = yield* client.request("tools/call", { name: "stamped", arguments: {} })
+      assert.strictEqual(stamped.result.content[0].text, "stamp for tools/call")
+      const slow = yield* client.start("tools/call", { name: "slow", arguments: { seconds: 3 } })
+      yield* settle
+      yield* TestClock.adjust("3 seconds")
+      yield* Fiber.join(slow.fiber)
+      assert.includeMembers(seen, ["initialize Success", "tools/call Success"])
+      const text = yield* Metrics.PrometheusText
+      assert.match(text, /^fo_server_request_duration_seconds_sum\{method="tools\/call",tool="slow"\} 3$/m)
+    }).pipe(Effect.provide(FromObserver)))
 })

@@ -235,6 +235,25 @@ export const make = (options: McpServer.Options) =>
 
     const textOf = (reply: McpServer.Reply) => reply.text
 
+    // A request's metadata: what its session's handshake or its own envelope negotiated, what
+    // the transport knows (principal, trace headers), and what its `_meta` carries.
+    const metaOf = (
+      request: JsonRpc.Request,
+      negotiated: Pick<RequestMeta.RequestMeta, "protocolVersion" | "clientCapabilities" | "clientInfo" | "logLevel">,
+      extras: McpServer.RequestExtras,
+      sessionId: string | undefined
+    ): RequestMeta.RequestMeta => ({
+      protocolVersion: negotiated.protocolVersion,
+      clientCapabilities: negotiated.clientCapabilities,
+      clientInfo: negotiated.clientInfo,
+      logLevel: negotiated.logLevel,
+      progressToken: RequestMeta.progressTokenOf(request.params),
+      traceparent: extras.traceparent ?? RequestMeta.metaString(request.params, "traceparent"),
+      tracestate: extras.tracestate ?? RequestMeta.metaString(request.params, "tracestate"),
+      principal: extras.principal,
+      sessionId
+    })
+
     const planStateless = (request: JsonRpc.Request, env: Dispatcher.Env, services: Services): Plan => ({
       request,
       version: env.meta.protocolVersion,
@@ -256,18 +275,7 @@ export const make = (options: McpServer.Options) =>
       if (state.phase !== "new" && request.method === "initialize") {
         return failing(request, state.protocolVersion, new McpError.InvalidRequest({ message: "Session already initialized" }))
       }
-      const meta: RequestMeta.RequestMeta = {
-        protocolVersion: state.protocolVersion,
-        clientCapabilities: state.clientCapabilities,
-        clientInfo: state.clientInfo,
-        logLevel: state.logLevel,
-        progressToken: RequestMeta.progressTokenOf(request.params),
-        traceparent: extras.traceparent ?? RequestMeta.metaString(request.params, "traceparent"),
-        tracestate: extras.tracestate ?? RequestMeta.metaString(request.params, "tracestate"),
-        principal: extras.principal,
-        sessionId: session.id
-      }
-      return planStateless(request, { meta, outbound, session }, services)
+      return planStateless(request, { meta: metaOf(request, state, extras, session.id), outbound, session }, services)
     }
 
     const handle = (request: JsonRpc.Request, env: Dispatcher.Env) =>
@@ -409,19 +417,9 @@ export const make = (options: McpServer.Options) =>
     ): Plan => {
       const envelope = Modern.readEnvelope(request.params)
       if (Either.isLeft(envelope)) return failing(request, "2026-07-28", envelope.left)
-      const { clientCapabilities, clientInfo, logLevel, protocolVersion } = envelope.right
+      const { protocolVersion } = envelope.right
       const serverInfo = dispatcher.serverInfoFor(protocolVersion)
-      const meta: RequestMeta.RequestMeta = {
-        protocolVersion,
-        clientCapabilities,
-        clientInfo,
-        logLevel,
-        progressToken: RequestMeta.progressTokenOf(request.params),
-        traceparent: extras.traceparent ?? RequestMeta.metaString(request.params, "traceparent"),
-        tracestate: extras.tracestate ?? RequestMeta.metaString(request.params, "tracestate"),
-        principal: extras.principal,
-        sessionId: undefined
-      }
+      const meta = metaOf(request, envelope.right, extras, undefined)
       const method = request.method
       let prepared: Dispatcher.Prepared
       if (removedInModern.has(method) || !dispatcher.knows(method) && method !== "server/discover" && method !== "subscriptions/listen" && !Tasks.methods.has(method)) {

@@ -1,12 +1,10 @@
 /** @internal */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import * as Ref from "effect/Ref"
 import * as Runtime from "effect/Runtime"
 import * as readline from "node:readline"
 import * as InFlight from "./inFlight.js"
