@@ -108,21 +108,58 @@ export const ErrorCode = {
 } as const
 
 /**
- * Parses text into messages. Never throws: malformed JSON is a parse error,
- * a wrong shape an invalid request.
+ * Bounds on what one message may hold, checked when it is decoded, before any handler or
+ * formatter sees it. A message over a bound is an invalid request (-32600) that names the
+ * bound; the server goes on serving. The defaults are generous for real traffic and small
+ * enough that no single message can exhaust the stack or the CPU.
  *
- * @since 0.1.0
- * @category codec
+ * @since 0.2.0
+ * @category models
  */
-export const decode: (text: string) => Either.Either<Decoded, Invalid> = internal.decode
+export interface Limits {
+  /** How deeply arrays and objects may nest, counting the message itself; default 64. */
+  readonly maxDepth: number
+  /** The longest string (value or key), in UTF-16 units; default 1,048,576. */
+  readonly maxStringLength: number
+  /** The most items in one array and keys in one object; default 100,000. */
+  readonly maxArrayLength: number
+  /** The most messages in one JSON-RPC batch; default 100. */
+  readonly maxBatchSize: number
+}
 
 /**
- * Classifies an already parsed JSON value.
+ * The bounds every transport applies unless told otherwise.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const defaultLimits: Limits = internal.defaultLimits
+
+/**
+ * The default bounds with some of them replaced.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const limits = (overrides: Partial<Limits> | undefined): Limits =>
+  overrides === undefined ? defaultLimits : { ...defaultLimits, ...overrides }
+
+/**
+ * Parses text into messages. Never throws: malformed JSON is a parse error, a wrong shape or
+ * a message over `limits` an invalid request.
  *
  * @since 0.1.0
  * @category codec
  */
-export const fromJson: (json: unknown) => Either.Either<Decoded, Invalid> = internal.fromJson
+export const decode: (text: string, limits?: Limits) => Either.Either<Decoded, Invalid> = internal.decode
+
+/**
+ * Classifies an already parsed JSON value, within `limits`.
+ *
+ * @since 0.1.0
+ * @category codec
+ */
+export const fromJson: (json: unknown, limits?: Limits) => Either.Either<Decoded, Invalid> = internal.fromJson
 
 /**
  * @since 0.1.0

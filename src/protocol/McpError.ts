@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { preview, truncate } from "./internal/preview.js"
 import * as Schema from "effect/Schema"
 import type * as JsonRpc from "./JsonRpc.js"
 import * as Version from "./Version.js"
@@ -24,7 +25,7 @@ export class MethodNotFound extends Schema.TaggedError<MethodNotFound>()("Method
   method: Schema.String
 }) {
   override get message() {
-    return `Method not found: ${this.method}`
+    return `Method not found: ${truncate(this.method, 256)}`
   }
 }
 
@@ -44,7 +45,7 @@ export class ToolNotFound extends Schema.TaggedError<ToolNotFound>()("ToolNotFou
   name: Schema.String
 }) {
   override get message() {
-    return `Unknown tool: ${this.name}`
+    return `Unknown tool: ${truncate(this.name, 256)}`
   }
 }
 
@@ -56,7 +57,7 @@ export class PromptNotFound extends Schema.TaggedError<PromptNotFound>()("Prompt
   name: Schema.String
 }) {
   override get message() {
-    return `Unknown prompt: ${this.name}`
+    return `Unknown prompt: ${truncate(this.name, 256)}`
   }
 }
 
@@ -68,7 +69,7 @@ export class ResourceNotFound extends Schema.TaggedError<ResourceNotFound>()("Re
   uri: Schema.String
 }) {
   override get message() {
-    return `Resource not found: ${this.uri}`
+    return `Resource not found: ${truncate(this.uri, 256)}`
   }
 }
 
@@ -82,7 +83,7 @@ export class NotInitialized extends Schema.TaggedError<NotInitialized>()("NotIni
   method: Schema.String
 }) {
   override get message() {
-    return `Server not initialized: ${this.method} is not allowed before initialization completes`
+    return `Server not initialized: ${truncate(this.method, 256)} is not allowed before initialization completes`
   }
 }
 
@@ -168,7 +169,7 @@ export class UnsupportedProtocolVersion extends Schema.TaggedError<UnsupportedPr
   { requested: Schema.Unknown }
 ) {
   override get message() {
-    return `Unsupported protocol version: ${String(this.requested)}`
+    return `Unsupported protocol version: ${typeof this.requested === "string" ? truncate(this.requested, 64) : preview(this.requested)}`
   }
 }
 

@@ -24,6 +24,7 @@ import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as http from "node:http"
+import type * as JsonRpc from "../protocol/JsonRpc.js"
 import type { McpServer } from "../server/McpServer.js"
 import type { EventStore } from "./EventStore.js"
 import * as internal from "./internal/http.js"
@@ -53,6 +54,11 @@ export interface Options {
   readonly host?: string
   /** Default `/mcp`. */
   readonly path?: string
+  /**
+   * Bounds on each JSON-RPC message (nesting depth, string and array sizes, batch size); a
+   * message over one is answered -32600. Default `JsonRpc.defaultLimits`.
+   */
+  readonly limits?: Partial<JsonRpc.Limits>
   /** Largest accepted request body in bytes; default 4 MiB (413 beyond). */
   readonly maxBodyBytes?: number
   /** Legacy sessions with `Mcp-Session-Id`; default true. `false` serves every request statelessly. */

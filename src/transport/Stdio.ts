@@ -8,6 +8,7 @@
  */
 import type * as Layer from "effect/Layer"
 import type { Readable, Writable } from "node:stream"
+import type * as JsonRpc from "../protocol/JsonRpc.js"
 import type { McpServer } from "../server/McpServer.js"
 import * as internal from "./internal/stdio.js"
 
@@ -20,6 +21,13 @@ export interface Options {
   readonly stdin?: Readable
   /** Defaults to `process.stdout`. */
   readonly stdout?: Writable
+  /**
+   * The longest line (one message or batch), in characters; default 4 Mi. A longer line is
+   * dropped as it arrives and answered -32600; the next line is served.
+   */
+  readonly maxLineLength?: number
+  /** Bounds on each JSON-RPC message; default `JsonRpc.defaultLimits`. */
+  readonly limits?: Partial<JsonRpc.Limits>
 }
 
 /**

@@ -62,23 +62,97 @@ export const classify = (json: unknown): Either.Either<JsonRpc.Message, JsonRpc.
 }
 
 /** @internal */
-export const fromJson = (json: unknown): Either.Either<JsonRpc.Decoded, JsonRpc.Invalid> => {
+export const defaultLimits: JsonRpc.Limits = {
+  maxDepth: 64,
+  maxStringLength: 1_048_576,
+  maxArrayLength: 100_000,
+  maxBatchSize: 100
+}
+
+const tooLong = (limits: JsonRpc.Limits, length: number) =>
+  `a string of ${length} characters exceeds the limit of ${limits.maxStringLength}`
+
+/**
+ * @internal
+ * The first bound `json` breaks, or `undefined`. Iterative, so that no nesting depth can
+ * overflow the stack; on the hot path a tools/call visits a handful of nodes.
+ */
+export const exceeds = (json: unknown, limits: JsonRpc.Limits): string | undefined => {
+  if (typeof json === "string") return json.length > limits.maxStringLength ? tooLong(limits, json.length) : undefined
+  if (typeof json !== "object" || json === null) return undefined
+  const values: Array<object> = [json]
+  const depths: Array<number> = [1]
+  while (values.length > 0) {
+    const value = values.pop()!
+    const depth = depths.pop()!
+    if (depth > limits.maxDepth) return `the message nests deeper than ${limits.maxDepth} levels`
+    if (Array.isArray(value)) {
+      if (value.length > limits.maxArrayLength) {
+        return `an array of ${value.length} items exceeds the limit of ${limits.maxArrayLength}`
+      }
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i]
+        if (typeof item === "string") {
+          if (item.length > limits.maxStringLength) return tooLong(limits, item.length)
+        } else if (typeof item === "object" && item !== null) {
+          values.push(item)
+          depths.push(depth + 1)
+        }
+      }
+      continue
+    }
+    let keys = 0
+    for (const key in value) {
+      if (++keys > limits.maxArrayLength) return `an object with more than ${limits.maxArrayLength} keys exceeds the limit`
+      if (key.length > limits.maxStringLength) return tooLong(limits, key.length)
+      const item: unknown = (value as Record<string, unknown>)[key]
+      if (typeof item === "string") {
+        if (item.length > limits.maxStringLength) return tooLong(limits, item.length)
+      } else if (typeof item === "object" && item !== null) {
+        values.push(item)
+        depths.push(depth + 1)
+      }
+    }
+  }
+  return undefined
+}
+
+/** @internal */
+export const fromJson = (
+  json: unknown,
+  limits: JsonRpc.Limits = defaultLimits
+): Either.Either<JsonRpc.Decoded, JsonRpc.Invalid> => {
+  const violation = exceeds(json, limits)
+  if (violation !== undefined) {
+    // The id is echoed when it is readable, so the client can match the error to its request.
+    const id = isObject(json) ? readId(json.id) : undefined
+    return Either.left(invalid(id === false || id === undefined ? null : id, -32600, `Invalid Request: ${violation}`))
+  }
   if (Array.isArray(json)) {
     if (json.length === 0) return Either.left(invalid(null, -32600, "Invalid Request: empty batch"))
+    if (json.length > limits.maxBatchSize) {
+      return Either.left(
+        invalid(null, -32600, `Invalid Request: a batch of ${json.length} messages exceeds the limit of ${limits.maxBatchSize}`)
+      )
+    }
     return Either.right({ _tag: "Batch", items: json.map(classify) })
   }
   return Either.map(classify(json), (message) => ({ _tag: "Single", message }) as const)
 }
 
 /** @internal */
-export const decode = (text: string): Either.Either<JsonRpc.Decoded, JsonRpc.Invalid> => {
+export const decode = (
+  text: string,
+  limits: JsonRpc.Limits = defaultLimits
+): Either.Either<JsonRpc.Decoded, JsonRpc.Invalid> => {
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
+    // Also a nesting so deep that the parser itself gives up.
     return Either.left(invalid(null, -32700, "Parse error: the message is not valid JSON"))
   }
-  return fromJson(json)
+  return fromJson(json, limits)
 }
 
 const jsonText = Symbol.for("turbomcp/JsonText")

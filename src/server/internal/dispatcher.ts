@@ -5,7 +5,6 @@ import * as Context from "effect/Context"
 import type * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as JsonRpc from "../../protocol/JsonRpc.js"
 import { withJsonText } from "../../protocol/internal/jsonRpc.js"
@@ -25,6 +24,7 @@ import type { Tool } from "../Tool.js"
 import type { RequestMeta } from "../RequestMeta.js"
 import * as shape from "./shape.js"
 import * as Tasks from "./tasks.js"
+import { formatParseError } from "../../protocol/internal/preview.js"
 
 /** @internal */
 export interface Env {
@@ -104,7 +104,7 @@ const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   return (method: string, params: unknown) =>
     Effect.mapError(decode(params ?? {}), (error) =>
       new McpError.InvalidParams({
-        message: `Invalid params for ${method}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+        message: `Invalid params for ${method}: ${formatParseError(error)}`
       }))
 }
 

@@ -10,6 +10,7 @@ import * as Version from "../../protocol/Version.js"
 import type * as McpContext from "../McpContext.js"
 import type { Outbound } from "../Outbound.js"
 import type { RequestMeta } from "../RequestMeta.js"
+import { formatParseError } from "../../protocol/internal/preview.js"
 
 const decodeElicitResult = Schema.decodeUnknown(McpSchema.ElicitResult)
 const decodeCreateMessageResult = Schema.decodeUnknown(McpSchema.CreateMessageResult)
@@ -17,7 +18,7 @@ const decodeListRootsResult = Schema.decodeUnknown(McpSchema.ListRootsResult)
 
 const badAnswer = (method: string) => (error: ParseResult.ParseError) =>
   new McpError.InvalidParams({
-    message: `The client's answer to ${method} is malformed: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+    message: `The client's answer to ${method} is malformed: ${formatParseError(error)}`
   })
 
 const hasCapability = (meta: RequestMeta, path: ReadonlyArray<string>): boolean => {

@@ -13,6 +13,7 @@ import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
 import * as crypto from "node:crypto"
+import { truncate } from "../../protocol/internal/preview.js"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
 import * as McpError from "../../protocol/McpError.js"
 import * as Modern from "../../protocol/Modern.js"
@@ -155,12 +156,27 @@ export const make = (options: McpServer.Options) =>
       shape: undefined
     })
 
+    const internalError = (request: JsonRpc.Request): McpServer.Reply => ({
+      text: JsonRpc.errorText(request.id, { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }),
+      errorCode: JsonRpc.ErrorCode.InternalError
+    })
+
     // The one way from a request's exit to its answer. Failures become JSON-RPC errors;
-    // `undefined` means interrupted: a cancelled request gets no answer.
-    const replyOf = (plan: Plan, exit: Exit.Exit<unknown, McpError.McpError>): McpServer.Reply | undefined => {
+    // `undefined` means interrupted: a cancelled request gets no answer. A result that cannot
+    // be serialized (a BigInt, a cycle) is an internal error, never a throw.
+    const replyOf = (
+      plan: Plan,
+      exit: Exit.Exit<unknown, McpError.McpError>,
+      onDefect: (cause: Cause.Cause<unknown>) => void
+    ): McpServer.Reply | undefined => {
       if (Exit.isSuccess(exit)) {
-        const result = plan.shape === undefined ? exit.value : plan.shape(exit.value)
-        return { text: JsonRpc.successText(plan.request.id, result), errorCode: undefined }
+        try {
+          const result = plan.shape === undefined ? exit.value : plan.shape(exit.value)
+          return { text: JsonRpc.successText(plan.request.id, result), errorCode: undefined }
+        } catch (defect) {
+          onDefect(Cause.die(defect))
+          return internalError(plan.request)
+        }
       }
       if (Cause.isInterruptedOnly(exit.cause)) return undefined
       const failure = Cause.failureOption(exit.cause)
@@ -168,9 +184,22 @@ export const make = (options: McpServer.Options) =>
         const error = McpError.toErrorObject(failure.value, plan.version)
         return { text: JsonRpc.errorText(plan.request.id, error), errorCode: error.code }
       }
-      return {
-        text: JsonRpc.errorText(plan.request.id, { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }),
-        errorCode: JsonRpc.ErrorCode.InternalError
+      return internalError(plan.request)
+    }
+
+    // A defect's log line names the request (its id and method, bounded: the client chose them).
+    const logDefect = (request: JsonRpc.Request, cause: Cause.Cause<unknown>) =>
+      Effect.logError(`Request ${truncate(request.method, 64)} failed`, cause).pipe(
+        Effect.annotateLogs({ requestId: truncate(String(request.id), 64), method: truncate(request.method, 64) })
+      )
+
+    // Planning runs user-facing code synchronously (decoders, middleware, observers): whatever
+    // it throws becomes the request's defect, answered -32603, and never reaches the transport.
+    const planSafely = (request: JsonRpc.Request, version: Version.ProtocolVersion, plan: () => Plan): Plan => {
+      try {
+        return plan()
+      } catch (defect) {
+        return { request, version, prepared: Dispatcher.unprepared(Effect.die(defect)), shape: undefined }
       }
     }
 
@@ -182,13 +211,13 @@ export const make = (options: McpServer.Options) =>
 
     const answer = (plan: Plan): Effect.Effect<McpServer.Reply> =>
       Effect.flatMap(Effect.exit(Dispatcher.provide(plan.prepared)), (exit) => {
-        const reply = replyOf(plan, exit)
+        let unserializable: Cause.Cause<unknown> | undefined
+        const reply = replyOf(plan, exit, (cause) => unserializable = cause)
+        if (unserializable !== undefined) return Effect.as(logDefect(plan.request, unserializable), reply!)
         // Interrupted: interruption propagates.
         if (reply === undefined) return Effect.failCause((exit as Exit.Failure<unknown, McpError.McpError>).cause as Cause.Cause<never>)
         const defect = defectOf(exit)
-        return defect === undefined
-          ? Effect.succeed(reply)
-          : Effect.as(Effect.logError(`Request ${plan.request.method} failed`, defect), reply)
+        return defect === undefined ? Effect.succeed(reply) : Effect.as(logDefect(plan.request, defect), reply)
       })
 
     // The request fiber's context: the transport's, the called tool's services (the fiber's
@@ -221,14 +250,20 @@ export const make = (options: McpServer.Options) =>
           // The runtime's context now holds the request context the effect needs.
           prepared.effect as Effect.Effect<unknown, McpError.McpError>
         )
+      // Defects are logged on the transport's runtime (its loggers: stderr on stdio).
+      const reportDefect = (cause: Cause.Cause<unknown>) => void Runtime.runFork(runtime, logDefect(plan.request, cause))
       return {
         fiber,
         reply: (exit) => {
           const typed = exit as Exit.Exit<unknown, McpError.McpError>
-          Dispatcher.notifyObservers(prepared, typed)
+          try {
+            Dispatcher.notifyObservers(prepared, typed)
+          } catch (defect) {
+            reportDefect(Cause.die(defect))
+          }
           const defect = defectOf(typed)
-          if (defect !== undefined) Runtime.runFork(runtime, Effect.logError(`Request ${plan.request.method} failed`, defect))
-          return replyOf(plan, typed)
+          if (defect !== undefined) reportDefect(defect)
+          return replyOf(plan, typed, reportDefect)
         }
       }
     }
@@ -279,7 +314,12 @@ export const make = (options: McpServer.Options) =>
     }
 
     const handle = (request: JsonRpc.Request, env: Dispatcher.Env) =>
-      Effect.map(Effect.withFiberRuntime<McpServer.Reply>((fiber) => answer(planStateless(request, env, fiber.currentDefaultServices))), textOf)
+      Effect.map(
+        Effect.withFiberRuntime<McpServer.Reply>((fiber) =>
+          answer(planSafely(request, env.meta.protocolVersion, () => planStateless(request, env, fiber.currentDefaultServices)))
+        ),
+        textOf
+      )
 
     const handleLegacy = (
       session: ClientSession.ClientSession,
@@ -288,7 +328,13 @@ export const make = (options: McpServer.Options) =>
       extras?: McpServer.RequestExtras
     ) =>
       Effect.map(
-        Effect.withFiberRuntime<McpServer.Reply>((fiber) => answer(planLegacy(session, request, outbound, extras, fiber.currentDefaultServices))),
+        Effect.withFiberRuntime<McpServer.Reply>((fiber) =>
+          answer(planSafely(
+            request,
+            session.unsafeState().protocolVersion,
+            () => planLegacy(session, request, outbound, extras, fiber.currentDefaultServices)
+          ))
+        ),
         textOf
       )
 
@@ -435,7 +481,7 @@ export const make = (options: McpServer.Options) =>
 
     const handleModern = (request: JsonRpc.Request, outbound: Outbound, extras?: McpServer.RequestExtras) =>
       Effect.withFiberRuntime<McpServer.Reply>((fiber) =>
-        answer(planModern(request, outbound, extras ?? {}, fiber.currentDefaultServices))
+        answer(planSafely(request, "2026-07-28", () => planModern(request, outbound, extras ?? {}, fiber.currentDefaultServices)))
       )
 
     // --- sessions and notifications ---------------------------------------------------------------
@@ -481,11 +527,19 @@ export const make = (options: McpServer.Options) =>
       handle,
       handleLegacy,
       handleModern,
-      start: (runtime, request, env) => begin(runtime, planStateless(request, env, servicesOf(runtime))),
+      start: (runtime, request, env) =>
+        begin(runtime, planSafely(request, env.meta.protocolVersion, () => planStateless(request, env, servicesOf(runtime)))),
       startLegacy: (runtime, session, request, outbound, extras) =>
-        begin(runtime, planLegacy(session, request, outbound, extras, servicesOf(runtime))),
+        begin(
+          runtime,
+          planSafely(
+            request,
+            session.unsafeState().protocolVersion,
+            () => planLegacy(session, request, outbound, extras, servicesOf(runtime))
+          )
+        ),
       startModern: (runtime, request, outbound, extras) =>
-        begin(runtime, planModern(request, outbound, extras ?? {}, servicesOf(runtime))),
+        begin(runtime, planSafely(request, "2026-07-28", () => planModern(request, outbound, extras ?? {}, servicesOf(runtime)))),
       receive,
       openSession,
       closeSession,

@@ -1,6 +1,5 @@
 /** @internal */
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 import * as Option from "effect/Option"
@@ -8,6 +7,7 @@ import * as McpError from "../../protocol/McpError.js"
 import type * as McpSchema from "../../protocol/McpSchema.js"
 import type { Completer } from "../Completion.js"
 import type * as Prompt from "../Prompt.js"
+import { formatParseError } from "../../protocol/internal/preview.js"
 
 const toResult = (output: Prompt.Output, description: string | undefined): McpSchema.GetPromptResult => {
   const withDescription = description === undefined ? {} : { description }
@@ -67,7 +67,7 @@ export const make = (name: string, options: {
         decode(args ?? {}).pipe(
           Effect.mapError((error) =>
             new McpError.InvalidParams({
-              message: `Invalid arguments for prompt ${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+              message: `Invalid arguments for prompt ${name}: ${formatParseError(error)}`
             })
           ),
           Effect.flatMap(handler),

@@ -1,6 +1,5 @@
 /** @internal */
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as McpError from "../../protocol/McpError.js"
 import type * as McpSchema from "../../protocol/McpSchema.js"
@@ -8,6 +7,7 @@ import type { Completer } from "../Completion.js"
 import type { CacheHint } from "../McpServer.js"
 import type * as Resource from "../Resource.js"
 import { compile } from "./uriTemplate.js"
+import { formatParseError } from "../../protocol/internal/preview.js"
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
 
@@ -73,7 +73,7 @@ export const makeTemplate = (options: Resource.Metadata & {
         decode(variables).pipe(
           Effect.mapError((error) =>
             new McpError.InvalidParams({
-              message: `Invalid URI ${uri}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+              message: `Invalid URI ${uri}: ${formatParseError(error)}`
             })
           ),
           Effect.flatMap((decoded) => read(decoded, uri)),

@@ -6,6 +6,7 @@ import type * as McpSchema from "../../protocol/McpSchema.js"
 import { McpContext } from "../McpContext.js"
 import type * as Tool from "../Tool.js"
 import { objectJsonSchema } from "./jsonSchema.js"
+import { formatParseError } from "../../protocol/internal/preview.js"
 
 const toSchema = (parameters: Tool.Parameters | undefined): Schema.Schema.AnyNoContext =>
   parameters === undefined
@@ -67,7 +68,7 @@ export const make = <P extends Tool.Parameters, S extends Schema.Schema.AnyNoCon
     const success = options.success
     const encodeSuccess = success === undefined ? undefined : Schema.encode(success)
     const describe = (error: ParseResult.ParseError) =>
-      `Invalid arguments for tool ${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+      `Invalid arguments for tool ${name}: ${formatParseError(error)}`
     const decode = (args: unknown): Effect.Effect<unknown, string> => {
       const decoded = decodeParamsSync(args ?? {})
       if (decoded._tag === "Right") return Effect.succeed(decoded.right)

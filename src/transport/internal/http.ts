@@ -12,9 +12,11 @@ import * as http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import { Authenticator } from "../../auth/internal/authenticator.js"
 import { McpMetrics } from "../../observability/internal/metrics.js"
+import * as JsonRpc from "../../protocol/JsonRpc.js"
 import { McpServer } from "../../server/McpServer.js"
 import * as EventStore from "../EventStore.js"
 import type * as Http from "../Http.js"
+import * as Guard from "./guard.js"
 import { fromNode } from "./nodeExchange.js"
 import * as PlatformExchange from "./platformExchange.js"
 import * as Security from "./security.js"
@@ -46,7 +48,8 @@ export const config = (options: Http.Options): StreamableHttp.Config => {
     sessionIdleTimeoutMs: Duration.toMillis(options.sessionIdleTimeout ?? "30 minutes"),
     maxSessions: options.maxSessions ?? 10_000,
     keepAliveMs: Duration.toMillis(options.keepAlive ?? "25 seconds"),
-    security: { allowedHosts, allowedOrigins }
+    security: { allowedHosts, allowedOrigins },
+    limits: JsonRpc.limits(options.limits)
   }
 }
 
@@ -80,9 +83,14 @@ export const serve = (options: Http.Options = {}) =>
       res.writeHead(404, { "content-type": "text/plain" })
       res.end("Not Found")
     })
-    const listener: http.RequestListener = (req, res) => {
-      if (!endpoint.handle(fromNode(req, res))) fallback(req, res)
-    }
+    const onDefect = Guard.reporter(runtime)
+    const listener: http.RequestListener = (req, res) =>
+      Guard.run(onDefect, "an HTTP request", () => {
+        if (!endpoint.handle(fromNode(req, res))) fallback(req, res)
+      }, () => {
+        if (res.headersSent) return void res.end()
+        res.writeHead(500, { "content-type": "application/json" }).end(Guard.internalErrorText)
+      })
     const host = options.host ?? "127.0.0.1"
     const countConnections = connectionCounter(yield* Effect.serviceOption(McpMetrics), runtime)
     const nodeServer = yield* Effect.acquireRelease(

@@ -6,8 +6,9 @@ import * as HashSet from "effect/HashSet"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Runtime from "effect/Runtime"
-import * as readline from "node:readline"
+import * as Guard from "./guard.js"
 import * as InFlight from "./inFlight.js"
+import * as LineReader from "./lineReader.js"
 import * as Lifecycle from "../../lifecycle/Lifecycle.js"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
 import * as Modern from "../../protocol/Modern.js"
@@ -16,6 +17,9 @@ import type { ClientSession } from "../../server/ClientSession.js"
 import { McpServer } from "../../server/McpServer.js"
 import type { Outbound } from "../../server/Outbound.js"
 import type * as Stdio from "../Stdio.js"
+
+const internalError = { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }
+const internalErrorText = JsonRpc.errorText(null, internalError)
 
 /** @internal */
 export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, McpServer> =>
@@ -30,10 +34,11 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     const stdin = options.stdin ?? process.stdin
     const stdout = options.stdout ?? process.stdout
     const inflight = InFlight.make()
+    const limits = JsonRpc.limits(options.limits)
+    const maxLineLength = options.maxLineLength ?? 4 * 1024 * 1024
+    const onDefect = Guard.reporter(runtime)
     let congested = false
     let draining = false
-
-    const lines = readline.createInterface({ input: stdin, crlfDelay: Infinity })
 
     // Messages finished in the same turn of the event loop go out in one write: a write to a
     // pipe is a system call, and one per response dominated the profile.
@@ -81,11 +86,13 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       const fiber = started.fiber
       inflight.add(fiber)
       session.track(request.id, fiber)
-      fiber.addObserver((exit) => {
-        session.untrack(request.id)
-        // A cancelled request gets no response.
-        onDone(started.reply(exit)?.text)
-      })
+      fiber.addObserver((exit) =>
+        Guard.run(onDefect, "a stdio response", () => {
+          session.untrack(request.id)
+          // A cancelled request gets no response.
+          onDone(started.reply(exit)?.text)
+        }, () => onDone(JsonRpc.errorText(request.id, internalError)))
+      )
     }
 
     const receive = (message: JsonRpc.Message) => {
@@ -125,20 +132,28 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       if (requests.length === 0) finish()
     }
 
-    lines.on("line", (line) => {
+    const onLine = (line: string) => {
       if (line.trim() === "") return
-      const decoded = JsonRpc.decode(line)
+      const decoded = JsonRpc.decode(line, limits)
       if (Either.isLeft(decoded)) return writeNow(JsonRpc.errorText(decoded.left.id, decoded.left.error))
       if (decoded.right._tag === "Single") receive(decoded.right.message)
       else receiveBatch(decoded.right.items)
-    })
+    }
 
     const drain = inflight.awaitEmpty
 
-    // End of input: finish what is in flight, then end the run. Listen streams end first: their
-    // client is gone, and they would hold the drain.
-    lines.once("close", () =>
-      runFork(server.closeListeners.pipe(Effect.zipRight(drain), Effect.zipRight(shutdown.request))))
+    const lines = LineReader.make(stdin, {
+      maxLineLength,
+      onLine: (line) => Guard.run(onDefect, "a stdio message", () => onLine(line), () => writeNow(internalErrorText)),
+      onOverlong: (length) =>
+        writeNow(JsonRpc.errorText(null, {
+          code: JsonRpc.ErrorCode.InvalidRequest,
+          message: `Invalid Request: a line of ${length} characters exceeds the limit of ${maxLineLength}`
+        })),
+      // End of input: finish what is in flight, then end the run. Listen streams end first:
+      // their client is gone, and they would hold the drain.
+      onClose: () => runFork(server.closeListeners.pipe(Effect.zipRight(drain), Effect.zipRight(shutdown.request)))
+    })
 
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {

@@ -16,6 +16,7 @@ import type { Outbound } from "../../server/Outbound.js"
 import * as RequestMeta from "../../server/RequestMeta.js"
 import type { EventStore } from "../EventStore.js"
 import type { Exchange, SseSink } from "./exchange.js"
+import * as Guard from "./guard.js"
 import * as InFlight from "./inFlight.js"
 import * as ModernHttp from "./modernHttp.js"
 import * as Security from "./security.js"
@@ -33,6 +34,7 @@ export interface Config {
   readonly maxSessions: number
   readonly keepAliveMs: number
   readonly security: Security.Config
+  readonly limits: JsonRpc.Limits
 }
 
 interface Stream {
@@ -105,6 +107,10 @@ export const make = (options: {
     return { fiber, reply: (exit) => Exit.isSuccess(exit) ? exit.value as McpServer.Reply : undefined }
   }
   const runSync = Runtime.runSync(options.runtime)
+  const onDefect = Guard.reporter(runtime)
+  // A callback of this endpoint that throws answers its request with a 500, never the process.
+  const guarded = (ex: Exchange, where: string, f: () => void) =>
+    Guard.run(onDefect, where, f, () => ex.respond(500, JSON_HEADERS, Guard.internalErrorText))
   // Private to this closure and touched only synchronously.
   const sessions = new Map<string, HttpSession>()
   const inflight = InFlight.make()
@@ -255,7 +261,7 @@ export const make = (options: {
       if (stream === undefined || !resumable) fiber.unsafeInterruptAsFork(fiber.id())
       else if (stream.sink !== undefined) stream.sink = undefined
     })
-    fiber.addObserver((exit) => {
+    fiber.addObserver((exit) => guarded(ex, "an HTTP response", () => {
       const reply = started.reply(exit)
       session?.client.untrack(request.id)
       stopKeepAlive?.()
@@ -295,7 +301,7 @@ export const make = (options: {
       emit(stream, reply.text)
       if (session !== undefined) finishStream(session, stream)
       else stream.sink?.end()
-    })
+    }))
   }
 
   const protocolHeader = (ex: Exchange): Version.ProtocolVersion | undefined | false => {
@@ -312,12 +318,12 @@ export const make = (options: {
     if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
       return fail(ex, 406, -32600, "Not Acceptable: Accept must list application/json and text/event-stream")
     }
-    ex.readBody(config.maxBodyBytes, (body) => {
+    ex.readBody(config.maxBodyBytes, (body) => guarded(ex, "an HTTP request", () => {
       if (body === "aborted") return
       if (body === "too-large") {
         return fail(ex, 413, -32600, `Payload Too Large: the body exceeds ${config.maxBodyBytes} bytes`)
       }
-      const decoded = JsonRpc.decode(body)
+      const decoded = JsonRpc.decode(body, config.limits)
       if (Either.isLeft(decoded)) {
         return ex.respond(400, JSON_HEADERS, JsonRpc.errorText(decoded.left.id, decoded.left.error))
       }
@@ -359,7 +365,7 @@ export const make = (options: {
         session,
         NO_HEADERS
       )
-    })
+    }))
   }
 
   const serveModern = (ex: Exchange, message: JsonRpc.Message) => {
@@ -483,10 +489,10 @@ export const make = (options: {
     )
     inflight.add(fiber)
     ex.onAbort(() => fiber.unsafeInterruptAsFork(fiber.id()))
-    fiber.addObserver((exit) => {
+    fiber.addObserver((exit) => guarded(ex, "an HTTP batch", () => {
       if (Exit.isSuccess(exit)) answers.push(...exit.value)
       ex.respond(200, JSON_HEADERS, `[${answers.join(",")}]`)
-    })
+    }))
   }
 
   const handleGet = (ex: Exchange) => {
@@ -572,10 +578,10 @@ export const make = (options: {
     if (session === undefined || !session.legacySse) return fail(ex, 404, -32001, "Session not found")
     if (gate !== undefined && !ownedBy(session, ex)) return
     const extras = extrasOf(ex)
-    ex.readBody(config.maxBodyBytes, (body) => {
+    ex.readBody(config.maxBodyBytes, (body) => guarded(ex, "an HTTP+SSE message", () => {
       if (body === "aborted") return
       if (body === "too-large") return fail(ex, 413, -32600, "Payload Too Large")
-      const decoded = JsonRpc.decode(body)
+      const decoded = JsonRpc.decode(body, config.limits)
       if (Either.isLeft(decoded)) return fail(ex, 400, decoded.left.error.code, decoded.left.error.message)
       ex.respond(202, {})
       const push = session.client.push
@@ -602,7 +608,7 @@ export const make = (options: {
         session.client.track(message.id, fiber)
         fiber.addObserver(() => session.client.untrack(message.id))
       }
-    })
+    }))
   }
 
   // --- entry -----------------------------------------------------------------------------------
@@ -618,13 +624,14 @@ export const make = (options: {
     }
     // Authentication, when an authenticator is in context: a cached token passes synchronously.
     if (gate !== undefined) {
-      gate.check(ex, (principal) => {
-        principals.set(ex, principal)
-        route(ex, isLegacySse)
-      })
+      gate.check(ex, (principal) =>
+        guarded(ex, "an HTTP request", () => {
+          principals.set(ex, principal)
+          route(ex, isLegacySse)
+        }))
       return true
     }
-    route(ex, isLegacySse)
+    guarded(ex, "an HTTP request", () => route(ex, isLegacySse))
     return true
   }
 
