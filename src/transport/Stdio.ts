@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import type * as Duration from "effect/Duration"
 import type * as Layer from "effect/Layer"
 import type { Readable, Writable } from "node:stream"
 import type * as JsonRpc from "../protocol/JsonRpc.js"
@@ -26,6 +27,11 @@ export interface Options {
    * dropped as it arrives and answered -32600; the next line is served.
    */
   readonly maxLineLength?: number
+  /**
+   * How long shutdown waits for requests in flight before interrupting them (they are then
+   * answered -32000); default 30 seconds.
+   */
+  readonly drainTimeout?: Duration.DurationInput
   /** Bounds on each JSON-RPC message; default `JsonRpc.defaultLimits`. */
   readonly limits?: Partial<JsonRpc.Limits>
 }

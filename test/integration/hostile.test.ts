@@ -40,6 +40,7 @@ const ThrowingMiddleware = Middleware.make((handler) =>
   })
 )
 const Boom = Tool.make("boom").handle(() => Effect.succeed("never"))
+const Stuck = Tool.make("stuck").handle(() => Effect.as(Effect.sleep("1 minute"), "late"))
 
 const logs: Array<{ readonly message: string; readonly annotations: Record<string, unknown> }> = []
 const CapturingLogger = Logger.replace(
@@ -52,7 +53,7 @@ const CapturingLogger = Logger.replace(
 )
 
 const Definitions = Layer.mergeAll(
-  McpServer.tools(Echo, Count, Unserializable, Boom),
+  McpServer.tools(Echo, Count, Unserializable, Boom, Stuck),
   McpServer.middleware(ThrowingMiddleware)
 )
 
@@ -248,6 +249,26 @@ describe("bounds and defects on stdio (in process)", () => {
     expect(byId.get(6).result.content[0].text).toBe("last")
     stdio.stdin.end()
     await stdio.dispose()
+  })
+
+  it("shutdown waits drainTimeout, then interrupts what is left and answers it -32000", async () => {
+    const stdio = serveStdio({ drainTimeout: "200 millis" })
+    await stdio.ready
+    stdio.stdin.write(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"stuck","arguments":{},"_meta":${
+      JSON.stringify(modernMeta)
+    }}}\n`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    logs.length = 0
+    const started = Date.now()
+    await stdio.dispose()
+    expect(Date.now() - started).toBeLessThan(5_000)
+    const [answer] = await stdio.next(1)
+    expect(answer).toEqual({
+      jsonrpc: "2.0",
+      id: 9,
+      error: { code: -32000, message: "Service Unavailable: the server shut down before the request finished" }
+    })
+    expect(logs.some((l) => l.message.includes("interrupting 1 request(s)"))).toBe(true)
   })
 })
 

@@ -18,8 +18,12 @@ import { McpServer } from "../../server/McpServer.js"
 import type { Outbound } from "../../server/Outbound.js"
 import type * as Stdio from "../Stdio.js"
 
+// How long a result waits after the messages before it were written (see `held`).
+const RESULT_GAP_MS = 10
+
 const internalError = { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }
 const internalErrorText = JsonRpc.errorText(null, internalError)
+const shutDown = { code: -32000, message: "Service Unavailable: the server shut down before the request finished" }
 
 /** @internal */
 export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, McpServer> =>
@@ -36,6 +40,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     const inflight = InFlight.make()
     const limits = JsonRpc.limits(options.limits)
     const maxLineLength = options.maxLineLength ?? 4 * 1024 * 1024
+    const drainTimeout = options.drainTimeout ?? "30 seconds"
     const onDefect = Guard.reporter(runtime)
     let congested = false
     let draining = false
@@ -44,13 +49,26 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
     // pipe is a system call, and one per response dominated the profile.
     let pending: Array<string> = []
     let pendingBytes = 0
+    // Whether `pending` holds messages the server sent on its own (progress, logs, requests).
+    let pendingMessages = false
+    // Results held back until the messages queued before them have been written, and a little
+    // longer: clients (the official SDK among them) handle a response at once and a
+    // notification a microtask later, so a progress notification the client reads in the same
+    // chunk as its result is dropped. Only results that follow such messages wait.
+    let held: Array<string> = []
     const flush = () => {
       if (pending.length === 0) return
       const chunk = pending.join("")
       pending = []
       pendingBytes = 0
+      pendingMessages = false
+      const release = held
+      held = []
+      const written = release.length === 0
+        ? stdout.write(chunk)
+        : stdout.write(chunk, () => setTimeout(() => release.forEach(writeNow), RESULT_GAP_MS))
       // Backpressure: stop reading requests while stdout cannot take more output.
-      if (!stdout.write(chunk) && !congested) {
+      if (!written && !congested) {
         congested = true
         lines.pause()
         stdout.once("drain", () => {
@@ -65,7 +83,15 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       pendingBytes += text.length
       if (pendingBytes > 65_536) flush()
     }
-    const write = (text: string) => Effect.sync(() => writeNow(text))
+    const writeResult = (text: string) => {
+      if (pendingMessages) held.push(text)
+      else writeNow(text)
+    }
+    const write = (text: string) =>
+      Effect.sync(() => {
+        writeNow(text)
+        pendingMessages = true
+      })
 
     const session: ClientSession = yield* server.openSession({ id: "stdio", push: write })
     const outbound: Outbound = {
@@ -89,14 +115,16 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       fiber.addObserver((exit) =>
         Guard.run(onDefect, "a stdio response", () => {
           session.untrack(request.id)
-          // A cancelled request gets no response.
-          onDone(started.reply(exit)?.text)
+          const reply = started.reply(exit)
+          // Interrupted at the end of a drain, the request is still answered, so the client
+          // knows to retry; cancelled by its client, it gets no response.
+          onDone(reply === undefined && draining ? JsonRpc.errorText(request.id, shutDown) : reply?.text)
         }, () => onDone(JsonRpc.errorText(request.id, internalError)))
       )
     }
 
     const receive = (message: JsonRpc.Message) => {
-      if (message._tag === "Request") serve(message, (text) => text !== undefined && writeNow(text))
+      if (message._tag === "Request") serve(message, (text) => text !== undefined && writeResult(text))
       else runFork(server.receive(session, message))
     }
 
@@ -120,7 +148,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
       // may finish synchronously inside `serve`, so the count is fixed before any starts).
       let waiting = requests.length
       const finish = () => {
-        if (waiting === 0 && answers.length > 0) writeNow(`[${answers.join(",")}]`)
+        if (waiting === 0 && answers.length > 0) writeResult(`[${answers.join(",")}]`)
       }
       for (const request of requests) {
         serve(request, (text) => {
@@ -160,10 +188,19 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
         draining = true
         yield* server.closeListeners
         // Interruptible again inside the finalizer, so that the timeout can cut the wait short.
-        yield* drain.pipe(Effect.interruptible, Effect.timeout("30 seconds"), Effect.ignore)
+        yield* drain.pipe(Effect.interruptible, Effect.timeout(drainTimeout), Effect.ignore)
+        if (inflight.size() > 0) {
+          yield* Effect.logWarning(`Drain timed out: interrupting ${inflight.size()} request(s) still in flight`)
+          yield* inflight.interruptAll
+        }
         lines.close()
         yield* server.closeSession(session)
-        // Whatever the last turn produced goes out before the process may exit.
+        // Whatever the last turns produced goes out before the process may exit, held results
+        // after the messages before them.
+        const last = held
+        held = []
+        flush()
+        last.forEach(writeNow)
         flush()
       })
     )
