@@ -244,14 +244,23 @@ const readBaseline = (file: string): Baseline => {
   return baseline
 }
 
+const harnessChecks = new Set(["wire-schema-valid"])
+
 const failing = (c: Check) => c.status === "FAILURE" || c.status === "WARNING"
 
 const judge = (outcome: Outcome, baseline: Baseline | undefined): { verdict: Verdict; notes: Array<string> } => {
   const failed = outcome.checks.filter(failing)
-  const isFailure = outcome.error !== undefined || failed.length > 0
+  // A scenario none of whose checks succeeded (all SKIPPED: the server lacks what it tests)
+  // tested nothing, and is not a pass.
+  // (`wire-schema-valid` is the harness's own check on every scenario's traffic, not the scenario's.)
+  const untested = outcome.error === undefined && failed.length === 0 &&
+    !outcome.checks.some((c) => c.status === "SUCCESS" && !harnessChecks.has(c.id))
+  const isFailure = outcome.error !== undefined || failed.length > 0 || untested
   const describe = () =>
     outcome.error !== undefined
       ? [outcome.error]
+      : untested
+      ? [`no check succeeded (${outcome.checks.map((c) => `${c.id} ${c.status}`).join(", ") || "no checks"})`]
       : failed.map((c) => `${c.id} ${c.status}${c.errorMessage ? `: ${c.errorMessage}` : ""}`)
   if (baseline === undefined) return isFailure ? { verdict: "FAIL", notes: describe() } : { verdict: "pass", notes: [] }
   if (baseline.scenarios.has(outcome.scenario)) {
@@ -270,6 +279,7 @@ const judge = (outcome: Outcome, baseline: Baseline | undefined): { verdict: Ver
   if (stale.length > 0) {
     return { verdict: "XPASS", notes: stale.map((id) => `${id} passes now: remove it from expected-failures.yml`) }
   }
+  if (untested) return { verdict: "FAIL", notes: describe() }
   return { verdict: failed.length > 0 ? "xfail" : "pass", notes: [] }
 }
 

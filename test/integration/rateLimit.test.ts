@@ -3,7 +3,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Logger, Schema } from "effect"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { Http, McpServer, RateLimit, Tool } from "turbomcp-server"
@@ -141,6 +141,13 @@ describe.skipIf(!redisUp)("RateLimitRedis", () => {
     }).pipe(Effect.ensuring(cleanUp)))
 })
 
+const warnings: Array<{ readonly level: string; readonly message: string }> = []
+const captureWarnings = Logger.add(Logger.make(({ logLevel, message }) => {
+  if (logLevel._tag === "Warning") {
+    warnings.push({ level: logLevel.label, message: Array.isArray(message) ? message.join(" ") : String(message) })
+  }
+}))
+
 describe("RateLimit store failures", () => {
   it.live("a store that fails lets the request through (fail open) and logs a warning", () =>
     Effect.gen(function*() {
@@ -148,8 +155,12 @@ describe("RateLimit store failures", () => {
       yield* client.initialize()
       const answer = yield* client.request("tools/call", { name: "echo", arguments: { text: "open" } })
       assert.strictEqual(answer.result.content[0].text, "open")
+      const warning = warnings.find((w) => w.message.includes("Rate limit not applied: the store failed"))
+      assert.isDefined(warning, `no fail-open warning among ${JSON.stringify(warnings.map((w) => w.message))}`)
+      assert.strictEqual(warning!.level, "WARN")
     }).pipe(
       Effect.scoped,
+      Effect.provide(captureWarnings),
       Effect.provide(serverLayer(Layer.mergeAll(
         McpServer.tools(Echo),
         // Nothing listens on port 1; no retries and no offline queue, so every command fails at once.

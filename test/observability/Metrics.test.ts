@@ -207,8 +207,18 @@ describe("Metrics", () => {
 
   it.effect("the noop layer records nothing", () =>
     Effect.gen(function*() {
-      yield* Metrics.recordRequest("tools/call", "success", 1)
       const metrics = yield* Metrics.McpMetrics
+      const before = JSON.stringify(yield* Metrics.snapshot())
+      yield* Metrics.recordRequest("tools/call", "success", 1, "noop-tool")
+      yield* Metrics.recordError("noop-error")
       yield* metrics.connectionOpened
+      yield* metrics.sessionOpened
+      yield* metrics.setActiveSessions(42)
+      // Effect's registry (every McpMetrics.layer writes there) holds no new series or value.
+      assert.strictEqual(JSON.stringify(yield* Metrics.snapshot()), before)
+      // The same calls on the real layer do change it: the comparison above can fail.
+      const real = yield* Metrics.make()
+      yield* real.recordRequest("tools/call", "success", 1, "noop-tool")
+      assert.notStrictEqual(JSON.stringify(yield* Metrics.snapshot()), before)
     }).pipe(Effect.provide(Metrics.layerNoop)))
 })

@@ -1,6 +1,6 @@
 // The dispatcher's behaviour, driving McpServer directly as a transport would.
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Fiber, Layer, Queue, Schema, TestClock } from "effect"
+import { Context, Effect, Fiber, Layer, Logger, LogLevel, Queue, Schema, TestClock } from "effect"
 import { Completion, McpError, McpServer, Middleware, Prompt, Registry, RequestMeta, Resource, Tool } from "turbomcp-server"
 import { isInterrupted, makeClient, serverLayer, settle, type Wire } from "../utils/harness.js"
 
@@ -633,6 +633,34 @@ describe("McpServer middleware", () => {
         assert.strictEqual(textOf(yield* client.request("tools/call", { name: "echo", arguments: { text: "x" } })), "x")
         assert.deepStrictEqual(trace, ["outer>tools/call", "inner>", "inner<", "outer<tools/call"])
       }).pipe(Effect.provide(layer))
+    }))
+
+  it.scoped("Middleware.logging logs each request's method, outcome, id and duration at debug level", () =>
+    Effect.gen(function*() {
+      const lines: Array<{ level: string; message: string; annotations: Record<string, unknown> }> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ annotations, logLevel, message }) => {
+          const record: Record<string, unknown> = {}
+          for (const [key, value] of annotations) record[key] = value
+          lines.push({ level: logLevel.label, message: Array.isArray(message) ? message.join(" ") : String(message), annotations: record })
+        })
+      )
+      yield* Effect.gen(function*() {
+        const client = yield* makeClient()
+        yield* client.initialize()
+        lines.length = 0
+        yield* client.request("tools/call", { name: "echo", arguments: { text: "x" } })
+        yield* client.request("prompts/get", { name: "missing" })
+      }).pipe(
+        Effect.provide(serverLayer(Layer.mergeAll(McpServer.tools(Echo), McpServer.middleware(Middleware.logging)))),
+        Effect.provide(capture),
+        Logger.withMinimumLogLevel(LogLevel.Debug)
+      )
+      const logged = lines.filter((l) => l.annotations.method !== undefined)
+      assert.deepStrictEqual(logged.map((l) => [l.level, l.message]), [["DEBUG", "tools/call ok"], ["DEBUG", "prompts/get failed"]])
+      assert.strictEqual(typeof logged[0]!.annotations.requestId, "string")
+      assert.match(String(logged[0]!.annotations.durationMs), /^\d+\.\d{2}$/)
     }))
 
   it.scoped("a middleware may answer without calling the handler", () =>
