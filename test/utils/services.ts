@@ -32,3 +32,16 @@ export const requireService = (service: string, available: boolean, howToStart: 
   console.warn(`Skipping the tests that need ${message}`)
   return false
 }
+
+/** True when something accepts TCP connections on Postgres's port within `timeoutMs`. */
+export const postgresAnswers = (host = "127.0.0.1", port = 5432, timeoutMs = 1_000): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = net.connect({ host, port })
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once("error", () => done(false))
+    socket.once("connect", () => done(true))
+  })
