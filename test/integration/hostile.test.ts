@@ -161,6 +161,14 @@ describe("bounds at the edge (HTTP)", () => {
   })
 })
 
+describe("session ids", () => {
+  it("carry 144 random bits (24 base64url characters) and never repeat", async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, async () => (await openSession())["mcp-session-id"]!))
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{24}$/)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+})
+
 describe("defects are contained to their request (HTTP)", () => {
   it("a result that cannot be serialized is -32603 Internal error; the log line names the request", async () => {
     logs.length = 0

@@ -176,7 +176,7 @@ export const make = (options: {
   // --- sessions ----------------------------------------------------------------------------
 
   const openSession = (legacySse: boolean): HttpSession => {
-    const id = crypto.randomUUID()
+    const id = crypto.randomBytes(18).toString("base64url")
     let entry: HttpSession | undefined
     const push = (text: string) =>
       Effect.sync(() => {
