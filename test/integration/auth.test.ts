@@ -5,11 +5,11 @@ import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
-import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Cause, Effect, Layer, Logger, LogLevel, ManagedRuntime, Schema } from "effect"
 import * as jose from "jose"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { Auth, EventStore, Http, McpServer, Tool } from "turbomcp-server"
+import { Auth, EventStore, Http, McpServer, Middleware, Tool } from "turbomcp-server"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { postHeaders } from "../utils/http.js"
 import { delay } from "../utils/process.js"
@@ -24,9 +24,33 @@ const keys = await jose.generateKeyPair("ES256")
 const otherKeys = await jose.generateKeyPair("ES256")
 const publicJwk = { ...(await jose.exportJWK(keys.publicKey)), kid: "k1", alg: "ES256", use: "sig" }
 
-const sign = (
+// Every token this file makes, and every log line the server writes: no line may carry one.
+const issued: Array<string> = []
+const logLines: Array<string> = []
+const CapturingLogger = Layer.mergeAll(
+  Logger.replace(
+    Logger.defaultLogger,
+    Logger.make(({ annotations, cause, message }) => {
+      const parts = [Array.isArray(message) ? message.join(" ") : String(message), Cause.pretty(cause)]
+      for (const [key, value] of annotations) parts.push(`${key}=${String(value)}`)
+      logLines.push(parts.join(" "))
+    })
+  ),
+  Logger.minimumLogLevel(LogLevel.Debug)
+)
+
+const sign = async (
   claims: { sub?: string; aud?: string; scope?: string; expInSeconds?: number } = {},
   key: jose.CryptoKey = keys.privateKey
+) => {
+  const token = await signRaw(claims, key)
+  issued.push(token)
+  return token
+}
+
+const signRaw = (
+  claims: { sub?: string; aud?: string; scope?: string; expInSeconds?: number },
+  key: jose.CryptoKey
 ) =>
   new jose.SignJWT({ scope: claims.scope ?? "mcp:tools" })
     .setProtectedHeader({ alg: "ES256", kid: "k1" })
@@ -64,9 +88,10 @@ beforeAll(async () => {
   const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`
   runtime = ManagedRuntime.make(
     Http.layerEndpoint({ port: 0 }).pipe(
-      Layer.provide(McpServer.tools(WhoAmI)),
+      Layer.provide(Layer.merge(McpServer.tools(WhoAmI), McpServer.middleware(Middleware.logging))),
       Layer.provide(McpServer.layer({ name: "auth-test", version: "1.0.0" })),
-      Layer.provide(Auth.layerJwt(jwtOptions(jwksUrl)))
+      Layer.provide(Auth.layerJwt(jwtOptions(jwksUrl))),
+      Layer.provide(CapturingLogger)
     )
   )
   url = (await runtime.runPromise(Http.Endpoint)).url
@@ -288,6 +313,27 @@ describe("Auth through Http.toHttpApp", () => {
       await client.close()
     } finally {
       await app.dispose()
+    }
+  })
+})
+
+describe("secrets stay out of the logs", () => {
+  it("no log line of this file's auth runs carries a token, whole or its signature", async () => {
+    // One more of each outcome, so the check does not depend on the order tests ran in.
+    const good = await sign()
+    const { client } = await connect(good)
+    await client.callTool({ name: "whoami", arguments: {} })
+    await client.close()
+    await post(initializeBody, bearer(await sign({ expInSeconds: -120 })))
+    await post(initializeBody, bearer(await sign({}, otherKeys.privateKey)))
+    await post(initializeBody, bearer("not-a-jwt-but-secret-looking-0123456789"))
+    issued.push("not-a-jwt-but-secret-looking-0123456789")
+    expect(logLines.length).toBeGreaterThan(0)
+    for (const token of issued) {
+      const signature = token.split(".").at(-1)!
+      for (const line of logLines) {
+        expect(line.includes(token) || line.includes(signature), `a log line carries a token: ${line.slice(0, 200)}`).toBe(false)
+      }
     }
   })
 })
