@@ -42,6 +42,8 @@
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { Principal } from "../server/RequestMeta.js"
@@ -82,6 +84,8 @@ export type Headers = internal.Headers
 export const Authenticator: typeof internal.Authenticator = internal.Authenticator
 
 /**
+ * The service shape an `Authenticator` layer provides.
+ *
  * @since 0.1.0
  * @category services
  */
@@ -96,6 +100,8 @@ export type Authenticator = internal.Authenticator
 export const MissingToken: typeof internal.MissingToken = internal.MissingToken
 
 /**
+ * The type of a {@link MissingToken} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -111,6 +117,8 @@ export type MissingToken = internal.MissingToken
 export const InvalidToken: typeof internal.InvalidToken = internal.InvalidToken
 
 /**
+ * The type of an {@link InvalidToken} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -126,6 +134,8 @@ export type InvalidToken = internal.InvalidToken
 export const InsufficientScope: typeof internal.InsufficientScope = internal.InsufficientScope
 
 /**
+ * The type of an {@link InsufficientScope} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -141,6 +151,8 @@ export type InsufficientScope = internal.InsufficientScope
 export const AuthUnavailable: typeof internal.AuthUnavailable = internal.AuthUnavailable
 
 /**
+ * The type of an {@link AuthUnavailable} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -244,6 +256,9 @@ export type JwtKeySource = jwt.KeySource
 export type JwtOptions = jwt.Options
 
 /**
+ * An `Authenticator` that verifies JWT bearer tokens (see {@link JwtOptions}), for use without a
+ * layer.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -257,6 +272,39 @@ export const makeJwt = (options: JwtOptions): Effect.Effect<Authenticator["Type"
  */
 export const layerJwt = (options: JwtOptions): Layer.Layer<Authenticator> =>
   Layer.effect(internal.Authenticator, makeJwt(options))
+
+/**
+ * `layerJwt` with its options read from `Config` when the layer is built; a missing or
+ * malformed value fails the layer with a `ConfigError`. Read a shared secret with
+ * `Config.redacted`; a JWKS URL, the issuer and the resource with `Config.string`.
+ *
+ * @example
+ * ```ts
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Config, Layer } from "effect"
+ * import { Auth, Http, Lifecycle, McpServer } from "turbomcp-server"
+ *
+ * const AuthLive = Auth.layerJwtConfig({
+ *   resource: Config.string("MCP_RESOURCE"),
+ *   issuer: Config.string("OAUTH_ISSUER"),
+ *   jwksUrl: Config.string("OAUTH_JWKS_URL"),
+ *   requiredScopes: Config.array(Config.string(), "MCP_REQUIRED_SCOPES").pipe(Config.withDefault([]))
+ * })
+ *
+ * const Main = Http.layer({ port: 3000 }).pipe(
+ *   Layer.provide(McpServer.layer({ name: "secure", version: "1.0.0" })),
+ *   Layer.provide(AuthLive)
+ * )
+ * NodeRuntime.runMain(Lifecycle.launch(Main))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerJwtConfig = (
+  options: Config.Config.Wrap<JwtOptions>
+): Layer.Layer<Authenticator, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), layerJwt))
 
 /**
  * The principal of a request, for code outside a handler that has the headers at hand.

@@ -44,6 +44,9 @@ import * as internal from "./internal/management.js"
 import * as internalRedact from "./internal/redact.js"
 
 /**
+ * The paths the management routes answer on (`live`, `ready`, `metrics`, `metricsJson`, `status`,
+ * `config`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -85,6 +88,8 @@ export interface BasicAuth extends internal.BasicAuth {}
 export interface Options<R = never> extends internal.Options<R> {}
 
 /**
+ * Options of {@link layerServe}: the route options, and the `port` and `host` it listens on.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -145,6 +150,9 @@ export class ManagementHandler extends Context.Tag("turbomcp/http/Management/Man
 >() {}
 
 /**
+ * The management routes as a node:http handler, with a matcher for their paths, to call from the
+ * MCP endpoint's `fallback`.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -201,6 +209,9 @@ export const layer: <R = never>(
 export const checkBasicAuth: (header: string | undefined, auth: BasicAuth) => boolean = internal.checkBasicAuth
 
 /**
+ * Which keys count as secrets when configuration is shown: `secretKeys`, default {@link
+ * defaultSecretKeys}.
+ *
  * @since 0.1.0
  * @category models
  */

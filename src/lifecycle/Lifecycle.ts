@@ -43,6 +43,8 @@ import * as internal from "./internal/lifecycle.js"
 export const Shutdown: typeof internal.Shutdown = internal.Shutdown
 
 /**
+ * The service shape of {@link Shutdown}.
+ *
  * @since 0.1.0
  * @category services
  */
@@ -65,6 +67,8 @@ export type Shutdown = internal.Shutdown
 export const Drain: typeof internal.Drain = internal.Drain
 
 /**
+ * The service shape of {@link Drain}.
+ *
  * @since 0.1.0
  * @category services
  */

@@ -77,6 +77,8 @@ export const State: typeof internal.State = internal.State
 export const SharedServerError: typeof internal.SharedServerError = internal.SharedServerError
 
 /**
+ * The type of a {@link SharedServerError} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -104,6 +106,9 @@ export interface Options {
 }
 
 /**
+ * A handle on a server that other fibers hold while it runs: its state, health, metrics and
+ * configuration, and `run`/`shutdown`.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -35,6 +35,9 @@ import type * as Health from "./Health.js"
 import * as internal from "./internal/circuitBreaker.js"
 
 /**
+ * The circuit's state: `Closed` (calls pass), `Open` (calls are refused) or `HalfOpen` (trial calls
+ * pass).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -50,6 +53,8 @@ export type State = internal.State
 export const CircuitOpen: typeof internal.CircuitOpen = internal.CircuitOpen
 
 /**
+ * The type of a {@link CircuitOpen} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -70,12 +75,17 @@ export type CircuitOpen = internal.CircuitOpen
 export interface Options extends internal.Options {}
 
 /**
+ * A circuit breaker: wraps calls to a dependency and refuses them while the dependency keeps
+ * failing.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CircuitBreaker extends internal.CircuitBreaker {}
 
 /**
+ * A circuit breaker with the given thresholds, starting closed.
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -59,6 +59,8 @@ import * as status from "./internal/healthStatus.js"
 export const Healthy: typeof status.Healthy = status.Healthy
 
 /**
+ * The type of the {@link Healthy} status.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -73,6 +75,8 @@ export type Healthy = status.Healthy
 export const Degraded: typeof status.Degraded = status.Degraded
 
 /**
+ * The type of a {@link Degraded} status.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -87,6 +91,8 @@ export type Degraded = status.Degraded
 export const Unhealthy: typeof status.Unhealthy = status.Unhealthy
 
 /**
+ * The type of an {@link Unhealthy} status.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -102,6 +108,8 @@ export type Unhealthy = status.Unhealthy
 export const HealthStatus: typeof status.HealthStatus = status.HealthStatus
 
 /**
+ * The type of a {@link HealthStatus}: `Healthy`, `Degraded` or `Unhealthy`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -116,6 +124,8 @@ export type HealthStatus = status.HealthStatus
 export const CheckResult: typeof status.CheckResult = status.CheckResult
 
 /**
+ * The type of a {@link CheckResult}.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -131,24 +141,32 @@ export type CheckResult = status.CheckResult
 export const HealthReport: typeof status.HealthReport = status.HealthReport
 
 /**
+ * The type of a {@link HealthReport}.
+ *
  * @since 0.1.0
  * @category models
  */
 export type HealthReport = status.HealthReport
 
 /**
+ * The status of a check whose dependency works.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const healthy: Healthy = status.healthy
 
 /**
+ * The status of a check whose dependency works with reduced service, with the reasons why.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const degraded: (...reasons: ReadonlyArray<string>) => Degraded = status.degraded
 
 /**
+ * The status of a check whose dependency does not work, with the reason why.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -164,6 +182,8 @@ export const unhealthy: (reason: string) => Unhealthy = status.unhealthy
 export const HealthCheckError: typeof status.HealthCheckError = status.HealthCheckError
 
 /**
+ * The type of a {@link HealthCheckError} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -186,6 +206,8 @@ export type HealthCheckError = status.HealthCheckError
 export interface CheckOptions extends internal.CheckOptions {}
 
 /**
+ * Options of the `Health` service (see {@link layer}).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -221,6 +243,8 @@ export class Health extends Context.Tag("turbomcp/Health")<Health, {
 }>() {}
 
 /**
+ * A `Health` service with no checks registered, not draining.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -240,6 +264,9 @@ export const layer = (options?: HealthOptions): Layer.Layer<Health> =>
   Layer.scoped(Health, Effect.tap(make(options), (health) => Lifecycle.onDrain(health.setDraining(true))))
 
 /**
+ * `layer` with its options read from `Config` when the layer is built; a missing or malformed value
+ * fails the layer with a `ConfigError`.
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -267,6 +294,8 @@ export const register = <E, R>(
     Effect.flatMap(Health, (health) => health.register(name, Effect.provide(check, context), options)))
 
 /**
+ * Removes the check registered under `name`, if any.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -274,12 +303,16 @@ export const unregister = (name: string): Effect.Effect<void, never, Health> =>
   Effect.flatMap(Health, (health) => health.unregister(name))
 
 /**
+ * Runs the liveness checks (those registered with `liveness: true`) and reports them.
+ *
  * @since 0.1.0
  * @category accessors
  */
 export const live: Effect.Effect<HealthReport, never, Health> = Effect.flatMap(Health, (health) => health.live)
 
 /**
+ * Runs every check and reports them; the report is `Unhealthy` while the server drains.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -368,6 +401,8 @@ export type SqlQueryable = checks.SqlQueryable
 export const postgres: (client: SqlQueryable) => Effect.Effect<HealthStatus, HealthCheckError> = checks.postgres
 
 /**
+ * Options of {@link httpGet}: `isHealthy` decides from the status code (default: 2xx and 3xx).
+ *
  * @since 0.1.0
  * @category models
  */

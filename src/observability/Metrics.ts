@@ -95,12 +95,16 @@ export type RequestStatus = internal.RequestStatus
 export const McpMetrics: typeof internal.McpMetrics = internal.McpMetrics
 
 /**
+ * The service shape of {@link McpMetrics}.
+ *
  * @since 0.1.0
  * @category services
  */
 export type McpMetrics = internal.McpMetrics
 
 /**
+ * An `McpMetrics` service recording into Effect's metric registry, for use without a layer.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -108,6 +112,8 @@ export const make = (options?: MetricsOptions): Effect.Effect<McpMetrics["Type"]
   Effect.sync(() => internal.make(options))
 
 /**
+ * The names the metrics are registered under, with the options' prefix applied.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -131,6 +137,9 @@ export const defaultBuckets: ReadonlyArray<number> = internal.defaultBuckets
 export const layer = (options?: MetricsOptions): Layer.Layer<McpMetrics> => Layer.effect(McpMetrics, make(options))
 
 /**
+ * `layer` with its options read from `Config` when the layer is built; a missing or malformed value
+ * fails the layer with a `ConfigError`.
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -151,6 +160,8 @@ export const layerNoop: Layer.Layer<McpMetrics> = Layer.succeed(McpMetrics, inte
 // -----------------------------------------------------------------------------
 
 /**
+ * Records one request: its method, status and duration in seconds.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -163,6 +174,8 @@ export const recordRequest = (
   Effect.flatMap(McpMetrics, (metrics) => metrics.recordRequest(method, status, durationSeconds, tool))
 
 /**
+ * Counts one error of the given type.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -170,6 +183,8 @@ export const recordError = (errorType: string): Effect.Effect<void, never, McpMe
   Effect.flatMap(McpMetrics, (metrics) => metrics.recordError(errorType))
 
 /**
+ * What {@link track} records a request under: its `method`, and the `tool` for `tools/call`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -215,6 +230,8 @@ export const track: {
 export const MetricsExportError: typeof prometheus.MetricsExportError = prometheus.MetricsExportError
 
 /**
+ * The type of a {@link MetricsExportError} failure.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -283,6 +300,9 @@ export const layerPrometheus = (options?: PrometheusOptions): Layer.Layer<McpMet
   )
 
 /**
+ * `layerPrometheus` with its options read from `Config` when the layer is built; a missing or
+ * malformed value fails the layer with a `ConfigError`.
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -356,6 +376,8 @@ export const layerMcp: Layer.Layer<never, never, McpMetrics | Registry | McpServ
 export interface MetricJson extends metricsJson.MetricJson {}
 
 /**
+ * Options of {@link snapshot}: `prefix` keeps only metrics whose name starts with it.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -152,12 +152,16 @@ export const ATTR_NETWORK_PROTOCOL_NAME: "network.protocol.name" = internal.ATTR
 export const ATTR_NETWORK_PROTOCOL_VERSION: "network.protocol.version" = internal.ATTR_NETWORK_PROTOCOL_VERSION
 
 /**
+ * The client's IP address.
+ *
  * @since 0.1.0
  * @category attributes
  */
 export const ATTR_CLIENT_ADDRESS: "client.address" = internal.ATTR_CLIENT_ADDRESS
 
 /**
+ * The client's TCP port.
+ *
  * @since 0.1.0
  * @category attributes
  */
@@ -228,6 +232,9 @@ export interface TracingConfigOptions {
 }
 
 /**
+ * `layer` with its options read from `Config` (see {@link TracingConfigOptions}); a missing or
+ * malformed value fails the layer with a `ConfigError`.
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -342,6 +349,9 @@ export const withRequestSpan: {
 // -----------------------------------------------------------------------------
 
 /**
+ * Options of the tracing middleware: the `transport` recorded as `network.transport` (`pipe` for
+ * stdio, `tcp` for HTTP).
+ *
  * @since 0.1.0
  * @category models
  */

@@ -8,12 +8,16 @@ import type * as Either from "effect/Either"
 import * as internal from "./internal/jsonRpc.js"
 
 /**
+ * A JSON-RPC request id.
+ *
  * @since 0.1.0
  * @category models
  */
 export type RequestId = string | number
 
 /**
+ * A decoded JSON-RPC request: a method call that expects a response.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -25,6 +29,8 @@ export interface Request {
 }
 
 /**
+ * A decoded JSON-RPC notification: a method call without an id, answered by nothing.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -48,12 +54,16 @@ export interface Response {
 }
 
 /**
+ * Any decoded JSON-RPC message.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Message = Request | Notification | Response
 
 /**
+ * The `error` member of a JSON-RPC error response.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -75,6 +85,9 @@ export type Decoded =
   | { readonly _tag: "Batch"; readonly items: ReadonlyArray<Either.Either<Message, Invalid>> }
 
 /**
+ * A message that could not be decoded, with the error to answer it with (`id` is `null` when it
+ * could not be read).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -162,24 +175,32 @@ export const decode: (text: string, limits?: Limits) => Either.Either<Decoded, I
 export const fromJson: (json: unknown, limits?: Limits) => Either.Either<Decoded, Invalid> = internal.fromJson
 
 /**
+ * The text of a JSON-RPC success response.
+ *
  * @since 0.1.0
  * @category codec
  */
 export const successText: (id: RequestId, result: unknown) => string = internal.successText
 
 /**
+ * The text of a JSON-RPC error response.
+ *
  * @since 0.1.0
  * @category codec
  */
 export const errorText: (id: RequestId | null, error: ErrorObject) => string = internal.errorText
 
 /**
+ * The text of a JSON-RPC notification.
+ *
  * @since 0.1.0
  * @category codec
  */
 export const notificationText: (method: string, params: unknown) => string = internal.notificationText
 
 /**
+ * The text of a JSON-RPC request.
+ *
  * @since 0.1.0
  * @category codec
  */

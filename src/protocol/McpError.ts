@@ -10,6 +10,8 @@ import type * as JsonRpc from "./JsonRpc.js"
 import * as Version from "./Version.js"
 
 /**
+ * The message is not a valid request: -32600.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -18,6 +20,8 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
 }) {}
 
 /**
+ * The server does not serve the method: -32601.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -30,6 +34,8 @@ export class MethodNotFound extends Schema.TaggedError<MethodNotFound>()("Method
 }
 
 /**
+ * The request's params are not valid for its method: -32602.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -38,6 +44,8 @@ export class InvalidParams extends Schema.TaggedError<InvalidParams>()("InvalidP
 }) {}
 
 /**
+ * No tool has the requested name: -32602.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -50,6 +58,8 @@ export class ToolNotFound extends Schema.TaggedError<ToolNotFound>()("ToolNotFou
 }
 
 /**
+ * No prompt has the requested name: -32602.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -62,6 +72,8 @@ export class PromptNotFound extends Schema.TaggedError<PromptNotFound>()("Prompt
 }
 
 /**
+ * No resource or template matches the requested URI.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -161,6 +173,8 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
 }
 
 /**
+ * The client asked for a protocol revision the server does not support.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -174,6 +188,8 @@ export class UnsupportedProtocolVersion extends Schema.TaggedError<UnsupportedPr
 }
 
 /**
+ * An HTTP header disagrees with the request body it accompanies.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -182,6 +198,8 @@ export class HeaderMismatch extends Schema.TaggedError<HeaderMismatch>()("Header
 }) {}
 
 /**
+ * The server failed for a reason the client cannot act on: -32603, with a neutral message.
+ *
  * @since 0.1.0
  * @category errors
  */

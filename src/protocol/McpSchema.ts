@@ -8,6 +8,8 @@
 import * as Schema from "effect/Schema"
 
 /**
+ * The severity of a log message sent with `notifications/message` (RFC 5424 levels).
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -16,6 +18,8 @@ export const LoggingLevel = Schema.Literal(
 )
 
 /**
+ * A {@link LoggingLevel} value.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -32,6 +36,8 @@ export const loggingLevelRank: Record<LoggingLevel, number> = {
 }
 
 /**
+ * An icon a client may show for the server, a tool, a resource or a prompt.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -43,12 +49,16 @@ export const Icon = Schema.Struct({
 })
 
 /**
+ * An {@link Icon} value.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Icon = typeof Icon.Type
 
 /**
+ * The name and version of a client or server (`clientInfo`, `serverInfo`).
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -62,6 +72,8 @@ export const Implementation = Schema.Struct({
 })
 
 /**
+ * An {@link Implementation} value.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -76,6 +88,8 @@ export type Implementation = typeof Implementation.Type
 export const ClientCapabilities = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
+ * A {@link ClientCapabilities} value.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -84,6 +98,8 @@ export type ClientCapabilities = typeof ClientCapabilities.Type
 const Meta = Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 
 /**
+ * The params of `initialize`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -95,12 +111,16 @@ export const InitializeParams = Schema.Struct({
 })
 
 /**
+ * The params of a paginated list request (`tools/list`, `resources/list`, ...).
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const PaginatedParams = Schema.Struct({ cursor: Schema.optional(Schema.String), _meta: Meta })
 
 /**
+ * The params of `tools/call`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -111,12 +131,16 @@ export const CallToolParams = Schema.Struct({
 })
 
 /**
+ * The params of a request about one resource (`resources/read`, `resources/subscribe`, ...).
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ResourceParams = Schema.Struct({ uri: Schema.String, _meta: Meta })
 
 /**
+ * The params of `prompts/get`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -127,6 +151,8 @@ export const GetPromptParams = Schema.Struct({
 })
 
 /**
+ * The params of `completion/complete`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -143,12 +169,16 @@ export const CompleteParams = Schema.Struct({
 })
 
 /**
+ * The params of `logging/setLevel`.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const SetLevelParams = Schema.Struct({ level: LoggingLevel, _meta: Meta })
 
 /**
+ * The params of `notifications/cancelled`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -158,6 +188,8 @@ export const CancelledParams = Schema.Struct({
 })
 
 /**
+ * Hints about content or a resource: who it is for, how important it is, when it last changed.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -168,6 +200,8 @@ export type Annotations = {
 }
 
 /**
+ * The contents of a resource: text or base64 `blob`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -176,6 +210,8 @@ export type ResourceContents =
   | { readonly uri: string; readonly mimeType?: string; readonly blob: string; readonly _meta?: Record<string, unknown> }
 
 /**
+ * One block of content: text, image, audio, an embedded resource or a resource link.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -195,6 +231,8 @@ export type Content =
   | { readonly type: "resource"; readonly resource: ResourceContents; readonly annotations?: Annotations }
 
 /**
+ * The result of `tools/call`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -206,6 +244,8 @@ export interface CallToolResult {
 }
 
 /**
+ * One message of a prompt.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -215,6 +255,8 @@ export interface PromptMessage {
 }
 
 /**
+ * The result of `prompts/get`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -224,6 +266,8 @@ export interface GetPromptResult {
 }
 
 /**
+ * The completion values of `completion/complete`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -234,6 +278,8 @@ export interface CompleteResult {
 }
 
 /**
+ * A root the client exposes (`roots/list`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -243,6 +289,8 @@ export interface Root {
 }
 
 /**
+ * One message of a `sampling/createMessage` request.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -269,6 +317,8 @@ export interface CreateMessageParams {
 }
 
 /**
+ * The client's answer to `sampling/createMessage`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -280,12 +330,16 @@ export const CreateMessageResult = Schema.Struct({
 })
 
 /**
+ * A {@link CreateMessageResult} value.
+ *
  * @since 0.1.0
  * @category models
  */
 export type CreateMessageResult = typeof CreateMessageResult.Type
 
 /**
+ * The client's answer to `roots/list`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -294,6 +348,8 @@ export const ListRootsResult = Schema.Struct({
 })
 
 /**
+ * The client's answer to `elicitation/create`: accepted with content, declined or cancelled.
+ *
  * @since 0.1.0
  * @category schemas
  */

@@ -10,6 +10,8 @@ import * as McpSchema from "./McpSchema.js"
 import * as Version from "./Version.js"
 
 /**
+ * The `_meta` keys of the 2026-07-28 request envelope.
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -23,6 +25,8 @@ export const MetaKey = {
 } as const
 
 /**
+ * The envelope a 2026-07-28 request carries in `_meta`, in place of a session.
+ *
  * @since 0.1.0
  * @category models
  */

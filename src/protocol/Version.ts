@@ -6,6 +6,8 @@
  */
 
 /**
+ * An MCP protocol revision this server knows.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -44,6 +46,8 @@ export const latestLegacy: ProtocolVersion = "2025-11-25"
 export const supported: ReadonlyArray<ProtocolVersion> = [modern, ...legacy]
 
 /**
+ * Whether a value names a revision this server supports.
+ *
  * @since 0.1.0
  * @category guards
  */
@@ -51,6 +55,8 @@ export const isSupported = (u: unknown): u is ProtocolVersion =>
   typeof u === "string" && (supported as ReadonlyArray<string>).includes(u)
 
 /**
+ * Whether a value names a legacy (session-based) revision.
+ *
  * @since 0.1.0
  * @category guards
  */

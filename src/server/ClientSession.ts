@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import type * as JsonRpc from "../protocol/JsonRpc.js"
@@ -16,6 +17,8 @@ import type * as Version from "../protocol/Version.js"
 import * as internal from "./internal/clientSession.js"
 
 /**
+ * A session's protocol state: its lifecycle phase and what `initialize` negotiated.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -30,6 +33,9 @@ export interface State {
 }
 
 /**
+ * A legacy-era client session: its state, its outbox, and the server-to-client requests awaiting an
+ * answer.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -59,13 +65,15 @@ export interface ClientSession {
 }
 
 /**
+ * A new session, not initialized; `push` sends a message to its client.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make: (options: {
   readonly id: string
   readonly push: (text: string) => Effect.Effect<void>
-  readonly clientRequestTimeout?: number
+  readonly clientRequestTimeout?: Duration.DurationInput
 }) => Effect.Effect<ClientSession> = internal.make
 
 /**

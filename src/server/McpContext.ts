@@ -28,6 +28,8 @@ export type ClientRequestError =
   | McpError.InvalidParams
 
 /**
+ * The client's answer to an elicitation: accepted with the decoded content, declined or cancelled.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -52,6 +54,8 @@ export interface ClientLog {
 }
 
 /**
+ * Options of a progress notification: the `total`, and a `message`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -81,6 +85,8 @@ export interface InputOptions {
 }
 
 /**
+ * Options of a URL-mode elicitation: the message, the URL to open and the elicitation's id.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -91,6 +97,9 @@ export interface ElicitUrlOptions {
 }
 
 /**
+ * The request context a handler reads (`yield* McpServer.Context`): the request, its client, and
+ * the ways to talk back.
+ *
  * @since 0.1.0
  * @category services
  */
@@ -130,6 +139,8 @@ export class McpContext extends Context.Tag("turbomcp/McpContext")<McpContext, {
 }>() {}
 
 /**
+ * What {@link make} builds a request context from.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -5,7 +5,10 @@
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
@@ -40,6 +43,9 @@ export {
 }
 
 /**
+ * Options of the server: its identity, the `initialize` instructions, and list, MRTR, cache and
+ * task settings.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,15 +63,18 @@ export interface Options {
    * previous cursor), so larger pages save clients round trips; a page of 500 tools is ~100 KB.
    */
   readonly pageSize?: number
-  /** How long a server-to-client request (elicitation, sampling, roots) may wait, in ms; default 5 minutes. */
-  readonly clientRequestTimeout?: number
+  /**
+   * How long a server-to-client request (elicitation, sampling, roots) may wait; default 5
+   * minutes. A plain number is milliseconds.
+   */
+  readonly clientRequestTimeout?: Duration.DurationInput
   /**
    * Key that authenticates MRTR `requestState` (HMAC-SHA256). Default: random per process;
    * give every node of a cluster the same key so a retry may land on any of them.
    */
   readonly requestStateKey?: Redacted.Redacted<string>
-  /** How long a `requestState` stays valid, in ms; default 10 minutes. */
-  readonly requestStateTtl?: number
+  /** How long a `requestState` stays valid; default 10 minutes. A plain number is milliseconds. */
+  readonly requestStateTtl?: Duration.DurationInput
   /** Cache hints of the 2026-07-28 revision; defaults: lists 60 s public, reads 0 private, discover 1 h public. */
   readonly cacheHints?: {
     readonly lists?: CacheHint
@@ -77,22 +86,31 @@ export interface Options {
 }
 
 /**
+ * Options of the tasks extension: how long tasks are kept, and the polling interval suggested to
+ * clients.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TaskOptions {
-  /** How long a task is kept (and may run) from its creation, in ms; `null` for ever. Default 1 hour. */
-  readonly ttlMs?: number | null
-  /** The polling interval suggested to clients, in ms; default 1000. */
-  readonly pollIntervalMs?: number
+  /**
+   * How long a task is kept (and may run) from its creation; `null` for ever. Default 1 hour. A
+   * plain number is milliseconds (the results' `ttlMs`).
+   */
+  readonly ttlMs?: Duration.DurationInput | null
+  /** The polling interval suggested to clients; default 1 second. A plain number is milliseconds. */
+  readonly pollIntervalMs?: Duration.DurationInput
 }
 
 /**
+ * A cache hint of the 2026-07-28 revision: how long a result may be reused, and by whom.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CacheHint {
-  readonly ttlMs?: number
+  /** How long a client may reuse the result (the results' `ttlMs`). A plain number is milliseconds. */
+  readonly ttlMs?: Duration.DurationInput
   readonly scope?: "public" | "private"
 }
 
@@ -135,6 +153,8 @@ export interface RequestExtras {
 }
 
 /**
+ * The MCP server service: its options, its registry, and the entry points transports call.
+ *
  * @since 0.1.0
  * @category services
  */
@@ -193,6 +213,8 @@ export class McpServer extends Context.Tag("turbomcp/McpServer")<McpServer, {
 }>() {}
 
 /**
+ * The server over the `Registry` and `TaskStore` in context, for use without `layer`.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -212,6 +234,33 @@ export const layer = (options: Options): Layer.Layer<McpServer | Registry.Regist
   Layer.scoped(McpServer, internalTasks.withDefaultStore(make(options))).pipe(
     Layer.provideMerge(Registry.layer(options.pageSize === undefined ? {} : { pageSize: options.pageSize }))
   )
+
+/**
+ * `layer` with its options read from `Config` when the layer is built; a missing or malformed
+ * value fails the layer with a `ConfigError`. Each option is a `Config` of its value (nested
+ * objects such as `tasks` and `cacheHints` field by field); keep `requestStateKey` secret with
+ * `Config.redacted`.
+ *
+ * @example
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Config, Layer } from "effect"
+ * import { Http, Lifecycle, McpServer } from "turbomcp-server"
+ *
+ * const Server = McpServer.layerConfig({
+ *   name: Config.succeed("demo"),
+ *   version: Config.string("APP_VERSION"),
+ *   requestStateKey: Config.redacted("MCP_REQUEST_STATE_KEY"),
+ *   tasks: { ttlMs: Config.duration("MCP_TASK_TTL").pipe(Config.withDefault("1 hour")) }
+ * })
+ * NodeRuntime.runMain(Lifecycle.launch(Http.layer({ port: 3000 }).pipe(Layer.provide(Server))))
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Config.Config.Wrap<Options>
+): Layer.Layer<McpServer | Registry.Registry, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), layer))
 
 /**
  * Registers tools; the services their handlers need become the layer's requirements.
@@ -269,6 +318,8 @@ export type Requirements<D> = D extends Tool<infer R> ? R
   : never
 
 /**
+ * Sends `notifications/resources/updated` for `uri` to every session subscribed to it.
+ *
  * @since 0.1.0
  * @category accessors
  */

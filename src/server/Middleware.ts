@@ -12,6 +12,8 @@ import type * as Exit from "effect/Exit"
 import { McpContext } from "./McpContext.js"
 
 /**
+ * Wraps the handling of every request; it may read `McpServer.Context` and use the services `R`.
+ *
  * @since 0.1.0
  * @category models
  */

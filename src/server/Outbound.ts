@@ -9,6 +9,8 @@ import type * as Effect from "effect/Effect"
 import type * as McpError from "../protocol/McpError.js"
 
 /**
+ * How a request talks to its client: notifications, and server-to-client requests.
+ *
  * @since 0.1.0
  * @category models
  */

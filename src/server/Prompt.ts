@@ -29,6 +29,8 @@ export type Output = string | ReadonlyArray<McpSchema.PromptMessage> | McpSchema
 export type Arguments = Record<string, Schema.Schema<any, string, never> | Schema.optional<Schema.Schema<any, string, never>>>
 
 /**
+ * One argument of a prompt, as `prompts/list` describes it.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -39,6 +41,8 @@ export interface Argument {
 }
 
 /**
+ * A prompt with its handler; register it with `McpServer.prompts`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -54,6 +58,8 @@ export interface Prompt<out R = never> {
 }
 
 /**
+ * Declares a prompt; `.handle(...)` gives it a handler.
+ *
  * @since 0.1.0
  * @category constructors
  */

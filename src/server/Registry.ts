@@ -17,12 +17,16 @@ import type { Resource, Template } from "./Resource.js"
 import type { Tool } from "./Tool.js"
 
 /**
+ * The kinds of list the registry pages: `tools`, `resources` or `prompts`.
+ *
  * @since 0.1.0
  * @category models
  */
 export type ListKind = "tools" | "resources" | "prompts"
 
 /**
+ * One page of a list result, with the cursor of the next page if any.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -32,6 +36,8 @@ export interface Page<A> {
 }
 
 /**
+ * The tools, resources, prompts and middleware the server serves, and the changes to them.
+ *
  * @since 0.1.0
  * @category services
  */
@@ -62,6 +68,8 @@ export class Registry extends Context.Tag("turbomcp/Registry")<Registry, {
 }>() {}
 
 /**
+ * Options of the registry: the page size of list results.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -71,12 +79,16 @@ export interface Options {
 }
 
 /**
+ * An empty registry, for use without `layer`.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make: (options?: Options) => Effect.Effect<Registry["Type"]> = internal.make
 
 /**
+ * An empty registry as a layer (`McpServer.layer` includes one).
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -95,6 +107,8 @@ export const addTool = <R>(tool: Tool<R>): Effect.Effect<void, never, Registry |
     Effect.flatMap(Registry, (registry) => registry.addTool(internal.provideTool(tool, context))))
 
 /**
+ * Registers a static resource, with the services its handler needs.
+ *
  * @since 0.1.0
  * @category registration
  */
@@ -103,6 +117,8 @@ export const addResource = <R>(resource: Resource<R>): Effect.Effect<void, never
     Effect.flatMap(Registry, (registry) => registry.addResource(internal.provideResource(resource, context))))
 
 /**
+ * Registers a resource template, with the services its handler needs.
+ *
  * @since 0.1.0
  * @category registration
  */
@@ -111,6 +127,8 @@ export const addTemplate = <R>(template: Template<R>): Effect.Effect<void, never
     Effect.flatMap(Registry, (registry) => registry.addTemplate(internal.provideTemplate(template, context))))
 
 /**
+ * Registers a prompt, with the services its handler needs.
+ *
  * @since 0.1.0
  * @category registration
  */
@@ -128,6 +146,8 @@ export const addObserver = (observer: Observer): Effect.Effect<void, never, Regi
   Effect.flatMap(Registry, (registry) => registry.addObserver(observer))
 
 /**
+ * Adds middleware around every request, with the services it needs.
+ *
  * @since 0.1.0
  * @category registration
  */

@@ -22,6 +22,9 @@ export interface Principal {
 }
 
 /**
+ * What the server knows about a request besides its params: revision, client, log level, progress
+ * token, trace context, principal and session.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -21,6 +21,8 @@ import type { CacheHint } from "./McpServer.js"
 export type Output = string | Uint8Array | McpSchema.ResourceContents | ReadonlyArray<McpSchema.ResourceContents>
 
 /**
+ * How `resources/list` describes a resource or template.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -36,6 +38,8 @@ export interface Metadata {
 }
 
 /**
+ * A static resource with its handler; register it with `McpServer.resources`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -59,6 +63,9 @@ export const make: (options: Metadata & { readonly uri: string; readonly cache?:
 } = internal.makeResource
 
 /**
+ * A resource template (RFC 6570 URI template) with its handler; register it with
+ * `McpServer.resources`.
+ *
  * @since 0.1.0
  * @category models
  */

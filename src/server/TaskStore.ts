@@ -14,6 +14,8 @@ import type * as JsonRpc from "../protocol/JsonRpc.js"
 import * as internal from "./internal/taskStore.js"
 
 /**
+ * The status of a task.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -12,6 +12,8 @@ import type { McpContext } from "./McpContext.js"
 import * as internal from "./internal/tool.js"
 
 /**
+ * Hints about a tool's behaviour, as `tools/list` describes it (not guarantees).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -40,6 +42,8 @@ export type Output = string | McpSchema.Content | ReadonlyArray<McpSchema.Conten
 export type Parameters = Schema.Struct.Fields | Schema.Schema.AnyNoContext
 
 /**
+ * The type of a tool's decoded parameters.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -48,12 +52,17 @@ export type ParametersType<P extends Parameters> = P extends Schema.Schema<infer
   : never
 
 /**
+ * The type a tool's handler succeeds with: the success Schema's type, else any `Output`.
+ *
  * @since 0.1.0
  * @category models
  */
 export type SuccessType<S> = S extends Schema.Schema<infer A, infer _I, never> ? A : Output
 
 /**
+ * Options of {@link make}: description, parameters and success Schemas, annotations, icons and task
+ * support.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -81,6 +90,8 @@ export interface Options<P extends Parameters, S extends Schema.Schema.AnyNoCont
 }
 
 /**
+ * Whether a task tool's calls may (`optional`) or must (`required`) become tasks.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -127,6 +138,8 @@ export interface Tool<out R = never> {
 }
 
 /**
+ * A registered tool's handler with the services it needs, set by registration.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -136,6 +149,8 @@ export interface Registered {
 }
 
 /**
+ * A parameter mirrored into an `Mcp-Param-*` HTTP header: the header name and the parameter's path.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -145,6 +160,8 @@ export interface HeaderParam {
 }
 
 /**
+ * A declared tool waiting for its handler.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -176,6 +193,8 @@ export const make: <P extends Parameters = {}, S extends Schema.Schema.AnyNoCont
 ) => Builder<P, S> = internal.make
 
 /**
+ * A text content block.
+ *
  * @since 0.1.0
  * @category constructors
  */

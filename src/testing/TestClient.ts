@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
@@ -30,6 +31,8 @@ export class RpcError extends Data.TaggedError("RpcError")<{
 }> {}
 
 /**
+ * A notification the server sent to the test client.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -39,6 +42,9 @@ export interface Notification {
 }
 
 /**
+ * Options of the test client: the revision and capabilities to initialize with, and handlers for
+ * server-to-client requests.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -64,6 +70,9 @@ export interface ModernOptions {
 }
 
 /**
+ * Options of `awaitTask`: which statuses stop the polling, whether to answer inputs, and the
+ * polling interval.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -72,11 +81,13 @@ export interface AwaitTaskOptions extends ModernOptions {
   readonly until?: ReadonlyArray<TaskStatus>
   /** Answer `input_required` with the client's handlers via `tasks/update`; default true. */
   readonly answerInputs?: boolean
-  /** Pause between polls in ms (on the `Clock`); default the task's `pollIntervalMs`. */
-  readonly interval?: number
+  /** Pause between polls (on the `Clock`); default the task's `pollIntervalMs`. A plain number is milliseconds. */
+  readonly interval?: Duration.DurationInput
 }
 
 /**
+ * An in-process MCP client of the `McpServer` in context, for tests.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -9,6 +9,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /**
+ * An SSE event kept for replay with `Last-Event-ID`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -18,6 +20,9 @@ export interface StoredEvent {
 }
 
 /**
+ * Keeps the SSE events of each stream so a client that reconnects with `Last-Event-ID` gets what it
+ * missed.
+ *
  * @since 0.1.0
  * @category services
  */

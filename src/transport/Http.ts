@@ -19,9 +19,11 @@
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as http from "node:http"
 import type * as JsonRpc from "../protocol/JsonRpc.js"
@@ -38,12 +40,16 @@ import * as internal from "./internal/http.js"
 export const Endpoint: typeof internal.Endpoint = internal.Endpoint
 
 /**
+ * The service shape of {@link Endpoint}.
+ *
  * @since 0.1.0
  * @category services
  */
 export type Endpoint = internal.Endpoint
 
 /**
+ * Options of the Streamable HTTP endpoint; every one has a default.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -69,8 +75,8 @@ export interface Options {
    * unless it must.
    */
   readonly responseMode?: "auto" | "sse" | "json"
-  /** The SSE `retry` the priming event advertises, in ms; default 1000. */
-  readonly retryMs?: number
+  /** The SSE `retry` the priming event advertises; default 1 second. A plain number is milliseconds. */
+  readonly retryMs?: Duration.DurationInput
   /** The standalone GET stream; default true (405 when false). */
   readonly standaloneStream?: boolean
   /** Also serve the 2024-11-05 HTTP+SSE transport on `GET /sse` and `POST /messages`; default false. */
@@ -165,3 +171,53 @@ export const layer: (options?: Options) => Layer.Layer<never, never, McpServer> 
  */
 export const layerEndpoint: (options?: Options) => Layer.Layer<Endpoint, never, McpServer> = internal.layerEndpoint
 
+
+/**
+ * `layer` with its options read from `Config` when the layer is built; a missing or malformed
+ * value fails the layer with a `ConfigError`. Each option is a `Config` of its value (use
+ * `Config.succeed` for a constant, `Config.withDefault` for an optional variable), or the whole
+ * options object is one `Config`.
+ *
+ * @example
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Config, Layer } from "effect"
+ * import { Http, Lifecycle, McpServer } from "turbomcp-server"
+ *
+ * const Main = Http.layerConfig({
+ *   port: Config.integer("MCP_PORT").pipe(Config.withDefault(3000)),
+ *   host: Config.string("MCP_HOST").pipe(Config.withDefault("127.0.0.1")),
+ *   sessionIdleTimeout: Config.duration("MCP_SESSION_IDLE").pipe(Config.withDefault("30 minutes"))
+ * }).pipe(Layer.provide(McpServer.layer({ name: "demo", version: "1.0.0" })))
+ * NodeRuntime.runMain(Lifecycle.launch(Main))
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Config.Config.Wrap<Options>
+): Layer.Layer<never, ConfigError.ConfigError, McpServer> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), layer))
+
+/**
+ * `layerEndpoint` with its options read from `Config`, as {@link layerConfig} reads them.
+ *
+ * @example
+ * import { Config, Effect, Layer } from "effect"
+ * import { Http, McpServer } from "turbomcp-server"
+ *
+ * const program = Effect.gen(function*() {
+ *   const endpoint = yield* Http.Endpoint
+ *   yield* Effect.log(`listening on ${endpoint.url}`)
+ * }).pipe(
+ *   Effect.provide(Http.layerEndpointConfig({ port: Config.integer("MCP_PORT") }).pipe(
+ *     Layer.provide(McpServer.layer({ name: "demo", version: "1.0.0" }))
+ *   ))
+ * )
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerEndpointConfig = (
+  options: Config.Config.Wrap<Options>
+): Layer.Layer<Endpoint, ConfigError.ConfigError, McpServer> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(options), layerEndpoint))

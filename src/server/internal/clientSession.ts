@@ -1,5 +1,6 @@
 /** @internal */
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
@@ -26,13 +27,13 @@ interface Pending {
 export const make = (options: {
   readonly id: string
   readonly push: (text: string) => Effect.Effect<void>
-  readonly clientRequestTimeout?: number
+  readonly clientRequestTimeout?: Duration.DurationInput
 }): Effect.Effect<ClientSession.ClientSession> =>
   Effect.sync(() => {
     // Read synchronously on every request (the fast path), so a plain variable, changed only
     // through `updateState`.
     let state = initialState
-    const timeout = options.clientRequestTimeout ?? 300_000
+    const timeout = Duration.toMillis(options.clientRequestTimeout ?? 300_000)
     // Private to this closure and touched only synchronously.
     const pending = new Map<JsonRpc.RequestId, Pending>()
     const inflight = new Map<JsonRpc.RequestId, Fiber.RuntimeFiber<unknown, unknown>>()

@@ -3,6 +3,7 @@ import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -80,11 +81,12 @@ export const make = (options: McpServer.Options) =>
     const stateKey = options.requestStateKey === undefined
       ? crypto.randomBytes(32)
       : Buffer.from(Redacted.value(options.requestStateKey))
+    const requestStateTtlMs = Duration.toMillis(options.requestStateTtl ?? 600_000)
     const hints = {
-      list: { ttlMs: options.cacheHints?.lists?.ttlMs ?? 60_000, cacheScope: options.cacheHints?.lists?.scope ?? "public" },
-      read: { ttlMs: options.cacheHints?.read?.ttlMs ?? 0, cacheScope: options.cacheHints?.read?.scope ?? "private" },
+      list: { ttlMs: Duration.toMillis(options.cacheHints?.lists?.ttlMs ?? 60_000), cacheScope: options.cacheHints?.lists?.scope ?? "public" },
+      read: { ttlMs: Duration.toMillis(options.cacheHints?.read?.ttlMs ?? 0), cacheScope: options.cacheHints?.read?.scope ?? "private" },
       discover: {
-        ttlMs: options.cacheHints?.discover?.ttlMs ?? 3_600_000,
+        ttlMs: Duration.toMillis(options.cacheHints?.discover?.ttlMs ?? 3_600_000),
         cacheScope: options.cacheHints?.discover?.scope ?? "public"
       }
     }
@@ -109,8 +111,8 @@ export const make = (options: McpServer.Options) =>
       store: yield* TaskStore,
       registry,
       dispatch: dispatcher.dispatch,
-      ttlMs: options.tasks?.ttlMs === undefined ? 3_600_000 : options.tasks.ttlMs,
-      pollIntervalMs: options.tasks?.pollIntervalMs ?? 1_000,
+      ttlMs: options.tasks?.ttlMs === null ? null : Duration.toMillis(options.tasks?.ttlMs ?? 3_600_000),
+      pollIntervalMs: Duration.toMillis(options.tasks?.pollIntervalMs ?? 1_000),
       onChange: (task) =>
         notifyListeners("notifications/tasks", Tasks.detailed(task), (l) => l.taskIds.has(task.taskId))
     })
@@ -436,7 +438,7 @@ export const make = (options: McpServer.Options) =>
             ? Effect.succeed({
               resultType: "input_required",
               inputRequests: Object.fromEntries(pending),
-              requestState: RequestState.sign(stateKey, bindingNow(), answers, options.requestStateTtl ?? 600_000)
+              requestState: RequestState.sign(stateKey, bindingNow(), answers, requestStateTtlMs)
             })
             : Effect.failCause(cause))
       }

@@ -1,4 +1,5 @@
 /** @internal */
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as McpError from "../../protocol/McpError.js"
@@ -33,13 +34,17 @@ const metadataOf = (options: Resource.Metadata): Resource.Metadata => {
   ) as unknown as Resource.Metadata
 }
 
+// The hint's ttl in milliseconds, as the results carry it: decoded once, at definition.
+const cacheOf = (cache: CacheHint | undefined): CacheHint | undefined =>
+  cache?.ttlMs === undefined ? cache : { ...cache, ttlMs: Duration.toMillis(cache.ttlMs) }
+
 /** @internal */
 export const makeResource = (options: Resource.Metadata & { readonly uri: string; readonly cache?: CacheHint }) => ({
   handle: <E, R>(read: Effect.Effect<Resource.Output, E, R>): Resource.Resource<any> => ({
     _tag: "Resource",
     uri: options.uri,
     metadata: metadataOf(options),
-    cache: options.cache,
+    cache: cacheOf(options.cache),
     read: (uri) => Effect.map(read, (output) => toContents(uri, options.mimeType, output))
   })
 })
@@ -66,7 +71,7 @@ export const makeTemplate = (options: Resource.Metadata & {
       _tag: "ResourceTemplate",
       uriTemplate: options.uriTemplate,
       metadata: metadataOf(options),
-      cache: options.cache,
+      cache: cacheOf(options.cache),
       match: compiled.match,
       completers,
       read: (uri, variables) =>

@@ -42,7 +42,7 @@ export const config = (options: Http.Options): StreamableHttp.Config => {
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
     sessions: options.sessions ?? true,
     responseMode: options.responseMode ?? "auto",
-    retryMs: options.retryMs ?? 1000,
+    retryMs: Duration.toMillis(options.retryMs ?? 1000),
     standaloneStream: options.standaloneStream ?? true,
     legacySse: options.legacySse ?? false,
     sessionIdleTimeoutMs: Duration.toMillis(options.sessionIdleTimeout ?? "30 minutes"),
