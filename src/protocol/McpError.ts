@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { preview, truncate } from "./internal/preview.js"
+import { truncate } from "./internal/preview.js"
 import * as Schema from "effect/Schema"
 import type * as JsonRpc from "./JsonRpc.js"
 import * as Version from "./Version.js"
@@ -183,7 +183,7 @@ export class UnsupportedProtocolVersion extends Schema.TaggedError<UnsupportedPr
   { requested: Schema.Unknown }
 ) {
   override get message() {
-    return `Unsupported protocol version: ${typeof this.requested === "string" ? truncate(this.requested, 64) : preview(this.requested)}`
+    return Version.unsupportedMessage(this.requested)
   }
 }
 
@@ -252,11 +252,9 @@ export const toErrorObject = (error: McpError, version: Version.ProtocolVersion)
     case "PromptNotFound":
       return { code: -32602, message: error.message }
     case "ResourceNotFound":
-      return Version.isModern(version)
-        ? { code: -32602, message: error.message, data: { uri: error.uri } }
-        : { code: -32002, message: error.message, data: { uri: error.uri } }
+      return { code: Version.featuresOf(version).resourceNotFoundCode, message: error.message, data: { uri: error.uri } }
     case "MissingClientCapability":
-      return Version.isModern(version)
+      return Version.featuresOf(version).missingCapabilityCode === -32021
         ? {
           code: -32021,
           message: error.message,

@@ -119,7 +119,12 @@ export const InitializeParams = Schema.Struct({
 export const PaginatedParams = Schema.Struct({ cursor: Schema.optional(Schema.String), _meta: Meta })
 
 /**
+<<<<<<< HEAD
  * The params of `tools/call`.
+=======
+ * The params of `tools/call`. The server checks the same shape by hand on its hot path
+ * (`name` a string, `arguments` absent or a plain object), which is much cheaper than a decode.
+>>>>>>> revisions
  *
  * @since 0.1.0
  * @category schemas

@@ -78,7 +78,7 @@ export const readEnvelope = (
   if (logLevel !== undefined && !(typeof logLevel === "string" && logLevel in McpSchema.loggingLevelRank)) {
     return Either.left(new McpError.InvalidParams({ message: `Invalid params: unknown log level ${String(logLevel)}` }))
   }
-  if (!Version.isSupported(version) || !Version.isModern(version)) {
+  if (!Version.isSupported(version) || !Version.featuresOf(version).stateless) {
     return Either.left(new McpError.UnsupportedProtocolVersion({ requested: version }))
   }
   const info = meta[MetaKey.clientInfo]
@@ -98,4 +98,6 @@ export const readEnvelope = (
  * @since 0.1.0
  * @category constants
  */
-export const supportedVersions: ReadonlyArray<Version.ProtocolVersion> = [Version.modern]
+export const supportedVersions: ReadonlyArray<Version.ProtocolVersion> = Version.supported.filter((v) =>
+  Version.featuresOf(v).stateless
+)

@@ -487,6 +487,73 @@ describe("HTTP: bad input (raw)", () => {
   })
 })
 
+describe("HTTP: an unsupported MCP-Protocol-Version gets one message on every path", () => {
+  const UNSUPPORTED = "Unsupported protocol version: 1999-01-01 (supported: 2026-07-28, 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05)"
+  const initialize = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw-http-test", version: "0.0.1" } }
+  })
+  const modernBody = (version: string) =>
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/list",
+      params: {
+        _meta: {
+          "io.modelcontextprotocol/protocolVersion": version,
+          "io.modelcontextprotocol/clientCapabilities": {},
+          "io.modelcontextprotocol/clientInfo": { name: "raw-modern", version: "1.0.0" }
+        }
+      }
+    })
+  const modernHeaders = (version: string) => postHeaders({ "mcp-protocol-version": version, "mcp-method": "tools/list" })
+
+  it.each([["stateful", () => stateful.url], ["stateless", () => stateless.url]])("initialize with a bad header (%s): 400, -32600", async (_mode, url) => {
+    const response = await rawRequest(url(), { headers: postHeaders({ "mcp-protocol-version": "1999-01-01" }), body: initialize })
+    expect(response.status).toBe(400)
+    expect(response.json).toEqual({ jsonrpc: "2.0", id: 1, error: { code: -32600, message: UNSUPPORTED } })
+    expect(response.headers["mcp-session-id"]).toBeUndefined()
+  })
+
+  it("a request on a legacy session with a bad header: 400, -32600", async () => {
+    const { headers } = await rawSession(stateful.url, "2025-11-25")
+    const response = await rawRequest(stateful.url, {
+      headers: postHeaders({ ...headers, "mcp-protocol-version": "1999-01-01" }),
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" })
+    })
+    expect(response.status).toBe(400)
+    expect(response.json).toEqual({ jsonrpc: "2.0", id: 1, error: { code: -32600, message: UNSUPPORTED } })
+  })
+
+  it("a modern request with a bad header: 400, -32022", async () => {
+    const response = await rawRequest(stateful.url, { headers: modernHeaders("1999-01-01"), body: modernBody("2026-07-28") })
+    expect(response.status).toBe(400)
+    expect(response.json).toEqual({
+      jsonrpc: "2.0",
+      id: 1,
+      error: { code: -32022, message: UNSUPPORTED, data: { supported: ["2026-07-28"], requested: "1999-01-01" } }
+    })
+  })
+
+  it("a modern request with a bad _meta protocolVersion: 400, -32022", async () => {
+    const response = await rawRequest(stateful.url, { headers: modernHeaders("1999-01-01"), body: modernBody("1999-01-01") })
+    expect(response.status).toBe(400)
+    expect(response.json).toEqual({
+      jsonrpc: "2.0",
+      id: 1,
+      error: { code: -32022, message: UNSUPPORTED, data: { supported: ["2026-07-28"], requested: "1999-01-01" } }
+    })
+  })
+
+  it("a supported header that differs from a bad _meta protocolVersion stays a header mismatch (-32020)", async () => {
+    const response = await rawRequest(stateful.url, { headers: modernHeaders("2026-07-28"), body: modernBody("1999-01-01") })
+    expect(response.status).toBe(400)
+    expect(response.json.error.code).toBe(-32020)
+  })
+})
+
 describe("HTTP: stateless mode (MCP_STATELESS=1)", () => {
   it("the SDK client works without a session", async () => {
     const { client, exchanges, transport } = await connect(stateless.url)

@@ -1,7 +1,7 @@
 // The dispatcher's behaviour, driving McpServer directly as a transport would.
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Effect, Fiber, Layer, Logger, LogLevel, Queue, Schema, TestClock } from "effect"
-import { Completion, McpError, McpServer, Middleware, Prompt, Registry, RequestMeta, Resource, Tool } from "turbomcp-server"
+import { Completion, McpError, McpSchema, McpServer, Middleware, Prompt, Registry, RequestMeta, Resource, Tool } from "turbomcp-server"
 import { isInterrupted, makeClient, serverLayer, settle, type Wire } from "../utils/harness.js"
 
 // --- definitions --------------------------------------------------------------------------
@@ -268,6 +268,37 @@ describe("McpServer dispatch", () => {
       assert.strictEqual(errorCode(yield* client.request("tools/call", { name: "echo", arguments: "text" })), -32602)
     }).pipe(provide))
 
+  it.scoped("tools/call: the hot path's params checks agree with McpSchema.CallToolParams, with their own messages", () =>
+    Effect.gen(function*() {
+      const client = yield* makeClient()
+      yield* client.initialize()
+      const isCallToolParams = Schema.is(McpSchema.CallToolParams)
+      const badName = "Invalid params for tools/call: name must be a string"
+      const badArguments = "Invalid params for tools/call: arguments must be an object"
+      const rows: ReadonlyArray<readonly [Record<string, unknown>, string | undefined]> = [
+        [{ name: "echo", arguments: { text: "x" } }, undefined],
+        [{ name: "echo" }, undefined],
+        [{ name: "echo", arguments: undefined }, undefined],
+        [{}, badName],
+        [{ name: 5 }, badName],
+        [{ name: null, arguments: {} }, badName],
+        [{ name: "echo", arguments: "text" }, badArguments],
+        [{ name: "echo", arguments: [] }, badArguments],
+        [{ name: "echo", arguments: null }, badArguments],
+        [{ name: "echo", arguments: 3 }, badArguments]
+      ]
+      for (const [params, message] of rows) {
+        assert.strictEqual(isCallToolParams(params), message === undefined, JSON.stringify(params))
+        const response = yield* client.request("tools/call", params)
+        if (message === undefined) {
+          // Past the envelope: a result (a tool error for bad arguments on 2025-11-25).
+          assert.isDefined(response.result, JSON.stringify(response))
+        } else {
+          assert.deepStrictEqual(response.error, { code: -32602, message }, JSON.stringify(params))
+        }
+      }
+    }).pipe(provide))
+
   it.scoped("tools/call: bad arguments are a tool error on 2025-11-25 (SEP-1303)", () =>
     Effect.gen(function*() {
       const client = yield* makeClient()
@@ -492,6 +523,36 @@ describe("McpServer dispatch", () => {
     }).pipe(provide))
 })
 
+describe("McpServer modern envelope", () => {
+  const modernRequest = (version: unknown): Parameters<McpServer.McpServer["Type"]["handleModern"]>[0] => ({
+    _tag: "Request",
+    id: 1,
+    method: "tools/list",
+    params: {
+      _meta: {
+        "io.modelcontextprotocol/protocolVersion": version,
+        "io.modelcontextprotocol/clientCapabilities": {}
+      }
+    }
+  })
+  const outbound: Parameters<McpServer.McpServer["Type"]["handleModern"]>[1] = {
+    notify: () => Effect.void,
+    request: () => Effect.die("no server requests in this test"),
+    closeStream: Effect.void
+  }
+
+  it.effect.each([
+    ["1999-01-01", "Unsupported protocol version: 1999-01-01 (supported: 2026-07-28, 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05)"],
+    // A legacy revision exists, but not in the envelope.
+    ["2025-11-25", "Unsupported protocol version: 2025-11-25 (supported in _meta: 2026-07-28; 2025-11-25 needs the initialize handshake)"]
+  ])("a _meta protocolVersion of %s is -32022 with the unified message", ([version, message]) =>
+    Effect.gen(function*() {
+      const server = yield* McpServer.McpServer
+      const reply = JSON.parse((yield* server.handleModern(modernRequest(version), outbound)).text)
+      assert.deepStrictEqual(reply.error, { code: -32022, message, data: { supported: ["2026-07-28"], requested: version } })
+    }).pipe(provide))
+})
+
 describe("McpServer request context", () => {
   it.scoped("progress notifications follow the request's progress token (TestClock)", () =>
     Effect.gen(function*() {
@@ -536,6 +597,16 @@ describe("McpServer request context", () => {
       yield* TestClock.adjust("1 second")
       assert.deepStrictEqual(yield* client.drainSent, [], "no progress after cancellation")
       assert.strictEqual(textOf(yield* client.request("tools/call", { name: "echo", arguments: { text: "still here" } })), "still here")
+    }).pipe(provide))
+
+  it.scoped("notifications/cancelled needs only a requestId: a malformed reason still cancels", () =>
+    Effect.gen(function*() {
+      const client = yield* makeClient()
+      yield* client.initialize()
+      const { fiber, id } = yield* client.start("tools/call", { name: "slow", arguments: { steps: 50 } })
+      yield* TestClock.adjust("100 millis")
+      yield* client.notify("notifications/cancelled", { requestId: id, reason: 42 })
+      assert.isTrue(yield* isInterrupted(fiber))
     }).pipe(provide))
 
   it.scoped("cancelling an unknown or finished request is harmless", () =>

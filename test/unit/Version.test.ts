@@ -53,6 +53,136 @@ describe("Version", () => {
   })
 })
 
+describe("Version.features", () => {
+  const legacyBase = {
+    elicitationModes: false,
+    ssePolling: false,
+    stateless: false,
+    logLevel: "session",
+    cacheHints: false,
+    tasks: false,
+    resourceNotFoundCode: -32002,
+    missingCapabilityCode: -32600
+  } as const
+
+  it.each<[Version.ProtocolVersion, Version.Features]>([
+    ["2024-11-05", {
+      ...legacyBase,
+      batches: false,
+      toolAnnotations: false,
+      audio: false,
+      completions: false,
+      titles: false,
+      structuredOutput: false,
+      resourceLinks: false,
+      icons: false,
+      argumentErrors: "protocol-error"
+    }],
+    ["2025-03-26", {
+      ...legacyBase,
+      batches: true,
+      toolAnnotations: true,
+      audio: true,
+      completions: true,
+      titles: false,
+      structuredOutput: false,
+      resourceLinks: false,
+      icons: false,
+      argumentErrors: "protocol-error"
+    }],
+    ["2025-06-18", {
+      ...legacyBase,
+      batches: false,
+      toolAnnotations: true,
+      audio: true,
+      completions: true,
+      titles: true,
+      structuredOutput: true,
+      resourceLinks: true,
+      icons: false,
+      argumentErrors: "protocol-error"
+    }],
+    ["2025-11-25", {
+      ...legacyBase,
+      batches: false,
+      toolAnnotations: true,
+      audio: true,
+      completions: true,
+      titles: true,
+      structuredOutput: true,
+      resourceLinks: true,
+      icons: true,
+      argumentErrors: "tool-result",
+      elicitationModes: true,
+      ssePolling: true
+    }],
+    ["2026-07-28", {
+      batches: false,
+      toolAnnotations: true,
+      audio: true,
+      completions: true,
+      titles: true,
+      structuredOutput: true,
+      resourceLinks: true,
+      icons: true,
+      argumentErrors: "tool-result",
+      elicitationModes: true,
+      ssePolling: true,
+      stateless: true,
+      logLevel: "request",
+      cacheHints: true,
+      tasks: true,
+      resourceNotFoundCode: -32602,
+      missingCapabilityCode: -32021
+    }]
+  ])("%s", (v, expected) => {
+    assert.deepStrictEqual(Version.featuresOf(v), expected)
+    assert.strictEqual(Version.featuresOf(v), Version.features[v])
+  })
+
+  it("featuresOf covers every supported revision, and nothing else", () => {
+    assert.deepStrictEqual(Object.keys(Version.features).sort(), [...Version.supported].sort())
+    for (const v of Version.supported) {
+      const f = Version.featuresOf(v)
+      assert.isDefined(f, v)
+      // Every revision's record has the same fields: none is left to `undefined`.
+      assert.deepStrictEqual(Object.keys(f).sort(), Object.keys(Version.featuresOf(Version.modern)).sort(), v)
+    }
+  })
+
+  it("only the stateless revisions are modern; they are what a modern request may name", () => {
+    assert.deepStrictEqual(Version.supported.filter((v) => Version.featuresOf(v).stateless), [Version.modern])
+    assert.deepStrictEqual(Version.legacy.filter((v) => Version.featuresOf(v).stateless), [])
+  })
+
+  it("the deprecated gates read the table", () => {
+    for (const v of Version.supported) {
+      const f = Version.featuresOf(v)
+      assert.strictEqual(Version.allowsBatch(v), f.batches, v)
+      assert.strictEqual(Version.hasStructuredOutput(v), f.structuredOutput, v)
+      assert.strictEqual(Version.hasIcons(v), f.icons, v)
+      assert.strictEqual(Version.hasToolAnnotations(v), f.toolAnnotations, v)
+      assert.strictEqual(Version.hasAudio(v), f.audio, v)
+      assert.strictEqual(Version.isModern(v), f.stateless, v)
+      assert.strictEqual(Version.hasSsePolling(v), f.ssePolling, v)
+    }
+  })
+
+  it("one message for an unsupported revision, listing every supported one", () => {
+    const all = "(supported: 2026-07-28, 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05)"
+    assert.strictEqual(Version.unsupportedMessage("1999-01-01"), `Unsupported protocol version: 1999-01-01 ${all}`)
+    assert.strictEqual(new McpError.UnsupportedProtocolVersion({ requested: "1999-01-01" }).message, `Unsupported protocol version: 1999-01-01 ${all}`)
+    // A client controls the value: it is cut, and a non-string is previewed.
+    assert.strictEqual(Version.unsupportedMessage("x".repeat(100)), `Unsupported protocol version: ${"x".repeat(64)}… (100 chars) ${all}`)
+    assert.strictEqual(Version.unsupportedMessage(20250618), `Unsupported protocol version: 20250618 ${all}`)
+    // Only a modern request's `_meta` can name a legacy revision it does not accept.
+    assert.strictEqual(
+      Version.unsupportedMessage("2025-06-18"),
+      "Unsupported protocol version: 2025-06-18 (supported in _meta: 2026-07-28; 2025-06-18 needs the initialize handshake)"
+    )
+  })
+})
+
 describe("McpError.toErrorObject", () => {
   it("maps each failure to its JSON-RPC code on legacy revisions", () => {
     const v = "2025-06-18" as const
@@ -68,6 +198,14 @@ describe("McpError.toErrorObject", () => {
       code: -32002,
       message: "Resource not found: a://b",
       data: { uri: "a://b" }
+    })
+  })
+
+  it("an unsupported revision is -32022 with the unified message", () => {
+    assert.deepStrictEqual(McpError.toErrorObject(new McpError.UnsupportedProtocolVersion({ requested: "1999-01-01" }), "2026-07-28"), {
+      code: -32022,
+      message: "Unsupported protocol version: 1999-01-01 (supported: 2026-07-28, 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05)",
+      data: { supported: ["2026-07-28"], requested: "1999-01-01" }
     })
   })
 

@@ -78,7 +78,7 @@ const logOf = (self: State): McpContext.ClientLog => {
   // Modern clients get logs only when the request asked for them; legacy sessions get
   // everything until `logging/setLevel` says otherwise.
   const threshold = meta.logLevel === undefined
-    ? (Version.isModern(meta.protocolVersion) ? Infinity : 0)
+    ? (Version.featuresOf(meta.protocolVersion).logLevel === "request" ? Infinity : 0)
     : McpSchema.loggingLevelRank[meta.logLevel]
   const log = ((level: McpSchema.LoggingLevel, data: unknown, logger?: string) =>
     McpSchema.loggingLevelRank[level] < threshold
@@ -103,7 +103,7 @@ const elicitOf = (self: State) =>
   require(self, ["elicitation"], "elicitation").pipe(
     Effect.zipRight(Effect.suspend(() =>
       self.outbound.request("elicitation/create", {
-        ...(Version.hasIcons(self.meta.protocolVersion) ? { mode: "form" } : {}),
+        ...(Version.featuresOf(self.meta.protocolVersion).elicitationModes ? { mode: "form" } : {}),
         message,
         requestedSchema: options?.requestedSchema ?? requestedSchemaOf(schema)
       }, keyOf(self, "elicitation", options))

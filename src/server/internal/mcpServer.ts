@@ -13,10 +13,12 @@ import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
 import * as crypto from "node:crypto"
 import { truncate } from "../../protocol/internal/preview.js"
 import * as JsonRpc from "../../protocol/JsonRpc.js"
 import * as McpError from "../../protocol/McpError.js"
+import * as McpSchema from "../../protocol/McpSchema.js"
 import * as Modern from "../../protocol/Modern.js"
 import type * as Version from "../../protocol/Version.js"
 import * as ClientSession from "../ClientSession.js"
@@ -31,11 +33,11 @@ import * as Dispatcher from "./dispatcher.js"
 import * as RequestState from "./requestState.js"
 import * as Tasks from "./tasks.js"
 
-const decodeCancelled = (params: unknown) => {
-  const p = params as Record<string, unknown> | undefined
-  const id = p?.requestId
-  return typeof id === "string" || typeof id === "number" ? id : undefined
-}
+// Only `requestId` decides whether a cancellation applies: one with a malformed `reason` still
+// cancels, as it always has. Compiled once; a notification with no usable id is ignored.
+const decodeCancelledParams = Schema.decodeUnknownOption(McpSchema.CancelledParams.pick("requestId"))
+const decodeCancelled = (params: unknown): string | number | undefined =>
+  Option.getOrUndefined(decodeCancelledParams(params))?.requestId
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

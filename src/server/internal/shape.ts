@@ -28,24 +28,27 @@ const strip = (o: Record<string, unknown>) => {
 
 /** @internal */
 export const tool = (t: Tool, v: Version.ProtocolVersion) =>
-  cached(t, v, () =>
-    strip({
+  cached(t, v, () => {
+    const f = Version.featuresOf(v)
+    return strip({
       name: t.name,
-      title: Version.hasStructuredOutput(v) ? t.title : undefined,
+      title: f.titles ? t.title : undefined,
       description: t.description,
       inputSchema: t.inputSchema,
-      outputSchema: Version.hasStructuredOutput(v) ? t.outputSchema : undefined,
-      annotations: Version.hasToolAnnotations(v) ? t.annotations : undefined,
-      icons: Version.hasIcons(v) ? t.icons : undefined,
+      outputSchema: f.structuredOutput ? t.outputSchema : undefined,
+      annotations: f.toolAnnotations ? t.annotations : undefined,
+      icons: f.icons ? t.icons : undefined,
       _meta: t._meta
-    }))
+    })
+  })
 
 const metadata = (m: Resource["metadata"], v: Version.ProtocolVersion) => {
   const { title, icons, ...rest } = m
+  const f = Version.featuresOf(v)
   return {
     ...rest,
-    ...(Version.hasStructuredOutput(v) && title !== undefined ? { title } : {}),
-    ...(Version.hasIcons(v) && icons !== undefined ? { icons } : {})
+    ...(f.titles && title !== undefined ? { title } : {}),
+    ...(f.icons && icons !== undefined ? { icons } : {})
   }
 }
 
@@ -59,21 +62,27 @@ export const template = (t: Template, v: Version.ProtocolVersion) =>
 
 /** @internal */
 export const prompt = (p: Prompt, v: Version.ProtocolVersion) =>
-  cached(p, v, () =>
-    strip({
+  cached(p, v, () => {
+    const f = Version.featuresOf(v)
+    return strip({
       name: p.name,
-      title: Version.hasStructuredOutput(v) ? p.title : undefined,
+      title: f.titles ? p.title : undefined,
       description: p.description,
       arguments: p.arguments,
-      icons: Version.hasIcons(v) ? p.icons : undefined
-    }))
+      icons: f.icons ? p.icons : undefined
+    })
+  })
 
-const contentAllowed = (c: McpSchema.Content, v: Version.ProtocolVersion) =>
-  c.type === "audio" ? Version.hasAudio(v) : c.type === "resource_link" ? Version.hasStructuredOutput(v) : true
+const contentAllowed = (c: McpSchema.Content, f: Version.Features) =>
+  c.type === "audio" ? f.audio : c.type === "resource_link" ? f.resourceLinks : true
 
 /** @internal */
 export const callToolResult = (r: McpSchema.CallToolResult, v: Version.ProtocolVersion): McpSchema.CallToolResult => {
-  if (Version.hasStructuredOutput(v)) return r
+  const f = Version.featuresOf(v)
+  // The common case: a revision that takes every kind of result as it is.
+  if (f.structuredOutput && f.audio && f.resourceLinks) return r
+  const content = r.content.filter((c) => contentAllowed(c, f))
+  if (f.structuredOutput) return { ...r, content }
   const { structuredContent: _, ...rest } = r
-  return { ...rest, content: r.content.filter((c) => contentAllowed(c, v)) }
+  return { ...rest, content }
 }

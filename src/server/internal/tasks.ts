@@ -32,7 +32,7 @@ const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 
 /** Whether this request declares the extension; it exists only in the modern revision. */
 export const declares = (meta: RequestMeta): boolean => {
-  if (!Version.isModern(meta.protocolVersion)) return false
+  if (!Version.featuresOf(meta.protocolVersion).tasks) return false
   const extensions = meta.clientCapabilities.extensions
   return isObject(extensions) && extensions[extensionId] !== undefined && extensions[extensionId] !== null
 }

@@ -15,12 +15,16 @@ export interface Rejection {
   readonly error: JsonRpc.ErrorObject
 }
 
-/** A request is modern when its body claims it, or when a session-less request's header does. */
+/**
+ * A request is modern when its body claims it, or when a session-less request's header names
+ * a stateless revision. A header naming no revision we speak claims no era: the legacy path
+ * answers it (400, `Version.unsupportedMessage`), as it does for a legacy request.
+ */
 export const isModern = (ex: Exchange, params: Record<string, unknown> | undefined): boolean => {
   if (Modern.claimsModern(params)) return true
   if (ex.header("mcp-session-id") !== undefined) return false
-  const header = ex.header("mcp-protocol-version")
-  return header !== undefined && !Version.isLegacy(header)
+  const header = ex.header("mcp-protocol-version")?.trim()
+  return header !== undefined && Version.isSupported(header) && Version.featuresOf(header).stateless
 }
 
 // Header values that are not plain visible ASCII travel as =?base64?...?=.
@@ -38,6 +42,12 @@ const decodeHeader = (raw: string): string | undefined => {
 const mismatch = (message: string): Rejection => ({
   status: 400,
   error: McpError.toErrorObject(new McpError.HeaderMismatch({ message: `Header mismatch: ${message}` }), Version.modern)
+})
+
+// The answer to a revision we do not speak, whether the header or the body names it.
+const unsupported = (requested: string): Rejection => ({
+  status: 400,
+  error: McpError.toErrorObject(new McpError.UnsupportedProtocolVersion({ requested }), Version.modern)
 })
 
 const nameSource: Record<string, string> = {
@@ -74,6 +84,8 @@ export const check = (ex: Exchange, request: JsonRpc.Request, registry: Registry
   const bodyVersion = (request.params?._meta as Record<string, unknown>)[Modern.MetaKey.protocolVersion]
   const headerVersion = ex.header("mcp-protocol-version")
   if (headerVersion === undefined) return mismatch("MCP-Protocol-Version header is required")
+  // A header naming no revision is reported as such, before any comparison with the body.
+  if (!Version.isSupported(headerVersion.trim())) return unsupported(headerVersion.trim())
   if (headerVersion.trim() !== bodyVersion) {
     return mismatch(`MCP-Protocol-Version header ${headerVersion} does not match the body's ${String(bodyVersion)}`)
   }

@@ -130,7 +130,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
 
     const receiveBatch = (items: ReadonlyArray<Either.Either<JsonRpc.Message, JsonRpc.Invalid>>) => {
       const version = session.unsafeState().protocolVersion
-      if (!Version.allowsBatch(version)) {
+      if (!Version.featuresOf(version).batches) {
         writeNow(JsonRpc.errorText(null, {
           code: JsonRpc.ErrorCode.InvalidRequest,
           message: `JSON-RPC batches are not supported in protocol version ${version}`

@@ -149,7 +149,7 @@ export const make = (options: {
   }
 
   const primes = (session: HttpSession) =>
-    Version.hasSsePolling(session.client.unsafeState().protocolVersion)
+    Version.featuresOf(session.client.unsafeState().protocolVersion).ssePolling
 
   const attach = (stream: Stream, sink: SseSink, priming: boolean) => {
     stream.sink = sink
@@ -340,9 +340,7 @@ export const make = (options: {
           JSON_HEADERS,
           JsonRpc.errorText(id, {
             code: -32600,
-            message: `Bad Request: unsupported MCP-Protocol-Version ${ex.header("mcp-protocol-version")} (supported: ${
-              Version.supported.join(", ")
-            })`
+            message: Version.unsupportedMessage(ex.header("mcp-protocol-version"))
           })
         )
       }
@@ -466,7 +464,7 @@ export const make = (options: {
     items: ReadonlyArray<Either.Either<JsonRpc.Message, JsonRpc.Invalid>>
   ) => {
     const version = session.client.unsafeState().protocolVersion
-    if (!Version.allowsBatch(version)) {
+    if (!Version.featuresOf(version).batches) {
       return fail(ex, 400, -32600, `JSON-RPC batches are not supported in protocol version ${version}`)
     }
     // Messages a batch's requests send travel on the standalone stream.
