@@ -58,3 +58,11 @@ export * as Tracing from "./observability/Tracing.js"
 export * as Lifecycle from "./lifecycle/Lifecycle.js"
 /** @since 0.1.0 */
 export * as SharedServer from "./lifecycle/SharedServer.js"
+/** @since 0.2.0 */
+export * as Session from "./session/Session.js"
+/** @since 0.2.0 */
+export * as SessionStore from "./session/SessionStore.js"
+/** @since 0.2.0 */
+export * as SessionStoreFile from "./session/SessionStoreFile.js"
+/** @since 0.2.0 */
+export * as SessionState from "./session/SessionState.js"
