@@ -21,6 +21,8 @@ import * as McpSchema from "../protocol/McpSchema.js"
 export const Phase = Schema.Literal("new", "initializing", "ready")
 
 /**
+ * Where a session is in the initialize handshake.
+ *
  * @since 0.2.0
  * @category models
  */
@@ -39,6 +41,8 @@ export const ClientInfo = Schema.Struct(
 )
 
 /**
+ * The client's name and version, as its initialize request gave them.
+ *
  * @since 0.2.0
  * @category models
  */
@@ -82,6 +86,8 @@ export const SessionState = Schema.Struct({
 }).annotations({ identifier: "SessionState", description: "The state of one legacy MCP session" })
 
 /**
+ * The state of one legacy session, as stored.
+ *
  * @since 0.2.0
  * @category models
  */

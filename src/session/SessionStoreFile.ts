@@ -24,6 +24,8 @@ import * as internal from "./internal/sessionStoreFile.js"
 import { SessionStore, type SessionStoreError } from "./SessionStore.js"
 
 /**
+ * Where the file store keeps its session files.
+ *
  * @since 0.2.0
  * @category models
  */
