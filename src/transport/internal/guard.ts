@@ -40,5 +40,14 @@ export const run = (onDefect: OnDefect, where: string, f: () => void, recover?: 
   }
 }
 
+/** @internal The neutral error a request gets when our own code failed on it. */
+export const internalError = { code: -32603, message: "Internal error" } as const
+
 /** @internal The JSON-RPC body of an internal error for a request whose id is not known. */
-export const internalErrorText = `{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error"}}`
+export const internalErrorText = `{"jsonrpc":"2.0","error":${JSON.stringify(internalError)}}`
+
+/** @internal What a request interrupted at the end of a drain is answered, on every transport. */
+export const shutDownError = {
+  code: -32000,
+  message: "Service Unavailable: the server shut down before the request finished"
+} as const

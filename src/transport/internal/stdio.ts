@@ -21,10 +21,6 @@ import type * as Stdio from "../Stdio.js"
 // How long a result waits after the messages before it were written (see `held`).
 const RESULT_GAP_MS = 10
 
-const internalError = { code: JsonRpc.ErrorCode.InternalError, message: "Internal error" }
-const internalErrorText = JsonRpc.errorText(null, internalError)
-const shutDown = { code: -32000, message: "Service Unavailable: the server shut down before the request finished" }
-
 /** @internal */
 export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, McpServer> =>
   Layer.scopedDiscard(Effect.gen(function*() {
@@ -118,8 +114,8 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
           const reply = started.reply(exit)
           // Interrupted at the end of a drain, the request is still answered, so the client
           // knows to retry; cancelled by its client, it gets no response.
-          onDone(reply === undefined && draining ? JsonRpc.errorText(request.id, shutDown) : reply?.text)
-        }, () => onDone(JsonRpc.errorText(request.id, internalError)))
+          onDone(reply === undefined && draining ? JsonRpc.errorText(request.id, Guard.shutDownError) : reply?.text)
+        }, () => onDone(JsonRpc.errorText(request.id, Guard.internalError)))
       )
     }
 
@@ -172,7 +168,7 @@ export const layer = (options: Stdio.Options = {}): Layer.Layer<never, never, Mc
 
     const lines = LineReader.make(stdin, {
       maxLineLength,
-      onLine: (line) => Guard.run(onDefect, "a stdio message", () => onLine(line), () => writeNow(internalErrorText)),
+      onLine: (line) => Guard.run(onDefect, "a stdio message", () => onLine(line), () => writeNow(Guard.internalErrorText)),
       onOverlong: (length) =>
         writeNow(JsonRpc.errorText(null, {
           code: JsonRpc.ErrorCode.InvalidRequest,

@@ -269,12 +269,7 @@ export const make = (options: {
       if (reply === undefined) {
         // Interrupted by the end of a drain, the request is still answered: with a JSON-RPC
         // error the client can retry elsewhere. Cancelled by its client, it gets no answer.
-        const shutdownError = draining
-          ? JsonRpc.errorText(request.id, {
-            code: -32000,
-            message: "Service Unavailable: the server shut down before the request finished"
-          })
-          : undefined
+        const shutdownError = draining ? JsonRpc.errorText(request.id, Guard.shutDownError) : undefined
         if (stream !== undefined) {
           if (shutdownError !== undefined) emit(stream, shutdownError)
           if (session !== undefined) finishStream(session, stream)
